@@ -1,7 +1,7 @@
 """The one error type users see, located like a compiler's."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -30,7 +30,7 @@ class SpecError(Exception):
     expected: str | None = None
     found: str | None = None
     hint: str | None = None
-    notes: list[str] = field(default_factory=list)
+    severity: str = "error"
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
@@ -45,7 +45,7 @@ class SpecError(Exception):
         return ":".join(parts)
 
     def __str__(self) -> str:
-        text = f"{self.location}: error: "
+        text = f"{self.location}: {self.severity}: "
         if self.path:
             text += f"{self.path}: "
         text += self.message
@@ -63,7 +63,7 @@ class SpecError(Exception):
         return {
             "file": self.file, "line": self.line, "column": self.column, "path": self.path,
             "message": self.message, "expected": self.expected, "found": self.found,
-            "hint": self.hint, "text": str(self),
+            "hint": self.hint, "severity": self.severity, "text": str(self),
         }
 
 
