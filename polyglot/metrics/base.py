@@ -26,6 +26,10 @@ import numpy as np
 from polyglot import __version__
 from polyglot.errors import SpecError
 
+class MetricWarning(UserWarning):
+    """A setting was changed for the user (e.g. a tokenizer fell back); the CLI prints it."""
+
+
 # sacrebleu's default seed, so a BLEU interval here equals `sacrebleu --confidence`.
 BOOTSTRAP_SEED = 12345
 
