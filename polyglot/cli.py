@@ -52,7 +52,7 @@ def cli() -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: SpecError becomes a located one-line error and exit code 2."""
     try:
-        cli.main(args=argv, prog_name="polyglot", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="polyglot", standalone_mode=False)
     except SpecError as err:
         click.echo(str(err), err=True)
         return 2
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         return err.exit_code
     except click.exceptions.Exit as err:
         return err.exit_code
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 if __name__ == "__main__":

@@ -188,7 +188,7 @@ class _Checker:
         method = getattr(self, "visit_" + type(node).__name__, None)
         if method is None:
             raise self.fail(node, f"`{_describe(node)}` is not supported in a body",
-                            "see the body language in DESIGN.md §3")
+                            "the body language is described in docs/body-language.md")
         return method(node)
 
     def visit_Constant(self, node: ast.Constant) -> n.Expr:

@@ -28,6 +28,25 @@ class Located:
     file: str
     marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
     key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""
+
+    def locate_fragment(self, path: Path, line: int, col: int, fragment: str) -> tuple[int, int]:
+        """File (line, column) of position (line, col) inside a string value at `path`.
+
+        Found by searching the source for the fragment's text from the value's mark, so it
+        is exact for plain, quoted and block scalars alike; falls back to the value's mark.
+        """
+        start_line, start_col = self.where(path)
+        if start_line is None:
+            return (None, None)  # type: ignore[return-value]
+        lines = self.text.splitlines()
+        wanted = fragment.splitlines()[line - 1].strip() if fragment.splitlines() else ""
+        for number in range(start_line - 1, min(len(lines), start_line + 200)):
+            origin = (start_col or 1) - 1 if number == start_line - 1 else 0
+            at = lines[number].find(wanted, origin) if wanted else -1
+            if at >= 0:
+                return (number + 1, at + col)
+        return (start_line, start_col)  # type: ignore[return-value]
 
     def where(self, path: Path, key: bool = False) -> tuple[int | None, int | None]:
         """(line, column), 1-based, of the value at `path` (or of its key), else the nearest parent."""
@@ -90,7 +109,7 @@ def load_yaml(text: str | bytes, file: str = "<input>") -> Located:
         raise SpecError("document is nested too deeply", file=file) from None
     finally:
         loader.dispose()
-    located = Located(None, file)
+    located = Located(None, file, text=text)
     if node is None:
         return located
     budget = [MAX_NODES]

@@ -1,0 +1,226 @@
+"""Test-case values: YAML (or JSON in a string) checked against a type into IR values."""
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from polyglot.errors import did_you_mean
+from polyglot.spec.ir import Enum, EnumValue, MapValue, Record, RecordValue
+from polyglot.spec.types import Type
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+class ValueError_(Exception):
+    """A value that does not fit its type; `path` is relative to the value checked."""
+
+    def __init__(self, message: str, path: tuple = (), expected: str | None = None,
+                 found: str | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message, self.path, self.expected, self.found, self.hint = message, path, expected, found, hint
+
+
+def describe(value: Any) -> str:
+    """A short name for what a YAML value is, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"Bool {str(value).lower()}"
+    if isinstance(value, int):
+        return f"Int {value}"
+    if isinstance(value, float):
+        return f"Float {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 30 else value[:27] + "..."
+        return f"String {shown!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def maybe_json(value: Any, t: Type) -> Any:
+    """VIBEE writes inputs and expectations as JSON inside strings; accept that."""
+    if isinstance(value, str) and t.name != "String" and t.name not in ("Option",):
+        text = value.strip()
+        if text[:1] in "[{\"" or text in ("true", "false", "null") or _is_number(text):
+            try:
+                return json.loads(text)
+            except (json.JSONDecodeError, RecursionError):
+                return value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def convert_value(value: Any, t: Type, records: dict[str, Record], enums: dict[str, Enum],
+                  path: tuple = ()) -> Any:
+    """Check `value` against `t`, returning the IR value (tuples, MapValue, ...).
+
+    Raises:
+        ValueError_: naming the sub-path that does not fit.
+    """
+    value = maybe_json(value, t)
+    name = t.name
+
+    def bad(expected: str) -> ValueError_:
+        return ValueError_(f"value does not fit {t}", path, expected=expected, found=describe(value))
+
+    if name == "Option":
+        if value is None:
+            return None
+        return convert_value(value, t.elem, records, enums, path)
+    if value is None:
+        raise ValueError_(f"null is not a {t}", path, hint=f"declare the type as {t}? to allow null")
+    if name == "Int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+                return int(value)
+            raise bad("an Int")
+        if not INT64_MIN <= value <= INT64_MAX:
+            raise ValueError_(f"Int {value} does not fit in 64 bits", path)
+        return value
+    if name == "Float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            if isinstance(value, str) and value.strip().lower() in ("nan", "inf", "-inf", "+inf"):
+                return float(value)
+            raise bad("a Float")
+        if isinstance(value, int) and abs(value) > 2**53:
+            raise ValueError_(f"Int {value} is not exactly representable as a Float", path)
+        return float(value)
+    if name == "Bool":
+        if not isinstance(value, bool):
+            raise bad("true or false")
+        return value
+    if name == "String":
+        if not isinstance(value, str):
+            raise bad("a String")
+        return value
+    if name == "List":
+        if not isinstance(value, list):
+            raise bad("a list")
+        return tuple(convert_value(v, t.elem, records, enums, path + (i,)) for i, v in enumerate(value))
+    if name == "Map":
+        if not isinstance(value, dict):
+            raise bad("a mapping")
+        entries = []
+        for k, v in value.items():
+            key = _map_key(k, t.args[0], records, enums, path)
+            entries.append((key, convert_value(v, t.args[1], records, enums, path + (k,))))
+        return MapValue(tuple(entries))
+    if name in records:
+        record = records[name]
+        if not isinstance(value, dict):
+            raise bad(f"a mapping of {record.name}'s fields")
+        names = [f.name for f in record.fields]
+        for k in value:
+            if k not in names:
+                raise ValueError_(f"record {record.name} has no field `{k}`", path + (k,),
+                                  hint=did_you_mean(str(k), names))
+        missing = [f for f in names if f not in value]
+        if missing:
+            raise ValueError_(f"{record.name} value is missing field(s): {', '.join(missing)}", path)
+        return RecordValue(record.name, tuple(
+            (f.name, convert_value(value[f.name], f.type, records, enums, path + (f.name,)))
+            for f in record.fields))
+    if name in enums:
+        enum = enums[name]
+        member = value
+        if isinstance(member, str) and member.startswith(enum.name + "."):
+            member = member[len(enum.name) + 1:]
+        if not isinstance(member, str) or member not in enum.members:
+            raise ValueError_(f"not a member of {enum.name}", path,
+                              expected=" | ".join(enum.members), found=describe(value),
+                              hint=did_you_mean(str(member), enum.members))
+        return EnumValue(enum.name, member)
+    raise ValueError_(f"unknown type {name}", path)
+
+
+def _map_key(key: Any, t: Type, records, enums, path: tuple) -> Any:
+    # YAML mapping keys arrive as strings; Int and Bool keys are read back from them.
+    if t.name == "Int" and isinstance(key, str):
+        try:
+            key = int(key)
+        except ValueError:
+            raise ValueError_("map key is not an Int", path + (key,), found=describe(key)) from None
+    if t.name == "Bool" and isinstance(key, str) and key in ("true", "false"):
+        key = key == "true"
+    return convert_value(key, t, records, enums, path + (key,))
+
+
+def infer_type(value: Any) -> Type | None:
+    """The type of a constant written without one (`MAX_ITEMS: 100`)."""
+    from polyglot.spec.types import BOOL, FLOAT, INT, STRING, list_of, map_of
+
+    if isinstance(value, bool):
+        return BOOL
+    if isinstance(value, int):
+        return INT
+    if isinstance(value, float):
+        return FLOAT
+    if isinstance(value, str):
+        return STRING
+    if isinstance(value, list) and value:
+        types = {infer_type(v) for v in value}
+        if types == {INT, FLOAT}:
+            return list_of(FLOAT)
+        if len(types) == 1 and None not in types:
+            return list_of(types.pop())  # type: ignore[arg-type]
+    if isinstance(value, dict) and value:
+        types = {infer_type(v) for v in value.values()}
+        if len(types) == 1 and None not in types:
+            return map_of(STRING, types.pop())  # type: ignore[arg-type]
+    return None
+
+
+def values_equal(actual: Any, expected: Any, tolerance: float = 1e-9) -> bool:
+    """Structural equality with a relative tolerance on floats (NaN equals NaN)."""
+    if isinstance(expected, float) or isinstance(actual, float):
+        if not isinstance(actual, (int, float)) or not isinstance(expected, (int, float)):
+            return False
+        if isinstance(actual, bool) or isinstance(expected, bool):
+            return False
+        if math.isnan(actual) or math.isnan(expected):
+            return math.isnan(actual) and math.isnan(expected)
+        return math.isclose(actual, expected, rel_tol=tolerance, abs_tol=tolerance)
+    if isinstance(expected, tuple):
+        return (isinstance(actual, tuple) and len(actual) == len(expected)
+                and all(values_equal(a, e, tolerance) for a, e in zip(actual, expected)))
+    if isinstance(expected, MapValue):
+        if not isinstance(actual, MapValue) or len(actual.entries) != len(expected.entries):
+            return False
+        got = dict(actual.entries)
+        return all(k in got and values_equal(got[k], v, tolerance) for k, v in expected.entries)
+    if isinstance(expected, RecordValue):
+        return (isinstance(actual, RecordValue) and actual.type == expected.type
+                and all(values_equal(a[1], e[1], tolerance) for a, e in zip(actual.fields, expected.fields)))
+    return type(actual) is type(expected) and actual == expected
+
+
+
+
+def show(value: Any) -> str:
+    """A value as a spec author would write it (for reports)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(show(v) for v in value) + "]"
+    if isinstance(value, MapValue):
+        return "{" + ", ".join(f"{show(k)}: {show(v)}" for k, v in value.entries) + "}"
+    if isinstance(value, RecordValue):
+        return value.type + "{" + ", ".join(f"{k}: {show(v)}" for k, v in value.fields) + "}"
+    if isinstance(value, EnumValue):
+        return f"{value.type}.{value.member}"
+    return repr(value)
