@@ -82,6 +82,6 @@ def get_metric(name: str, **kwargs) -> Metric:
     try:
         cls = getattr(importlib.import_module(module_name), class_name)
     except (ImportError, AttributeError) as err:
-        raise SpecError(f"metric `{name}` is not available: cannot import {METRICS[name]} ({err})",
-                        hint="is its optional dependency installed?") from None
+        raise SpecError(f"metric `{name}` is not available: cannot import {METRICS[name]} ({err})"
+                        ) from None
     return cls(**kwargs)

@@ -131,7 +131,7 @@ class Score:
             "name": self.name,
             "score": float(self.score),
             "signature": self.signature.format() if self.signature else None,
-            "statistics": [float(x) for x in self.statistics],
+            "statistics": list(self.statistics),
         }
         if self.detail:
             out["detail"] = self.detail
@@ -272,6 +272,22 @@ class Metric(ABC):
             raise SpecError("references must be a list of strings, not one string",
                             found=repr(references[:40]))
         return self.corpus_score([hypothesis], [[ref] for ref in references])
+
+    def segment_scores(self, hypotheses: Sequence[str],
+                       references: Sequence[Sequence[str | None]]) -> list[Score]:
+        """Every segment's own score, from one pass over the corpus.
+
+        Args:
+            hypotheses: one string per segment.
+            references: reference streams, ``references[k][i]`` for segment ``i``.
+
+        Returns:
+            One `Score` per hypothesis, each with its signature.
+        """
+        stats, _ = self.corpus_statistics(hypotheses, references)
+        counts = [sum(stream[i] is not None for stream in references) for i in range(len(stats))]
+        return [replace(self._compute_score_from_stats(row.tolist()), signature=self.signature(n))
+                for row, n in zip(stats, counts)]
 
     def _bootstrap(self, stats: np.ndarray, n_bootstrap: int,
                    seed: int) -> tuple[float, tuple[float, float]]:

@@ -69,7 +69,7 @@ class BLEU(SacrebleuMetric):
                         smooth_value=smooth_value, max_ngram_order=max_ngram_order,
                         effective_order=effective_order)
         if tokenize is not None:
-            _check_offline(tokenize)
+            check_tokenizer(tokenize)
             self.inner = _build(tokenize, settings)
             return
         *preferred, last = TOKENIZERS_BY_LANG.get(base_language(lang) or "", (DEFAULT_TOKENIZER,))
@@ -83,7 +83,8 @@ class BLEU(SacrebleuMetric):
         self.inner = _build(last, settings)
 
 
-def _check_offline(tokenize: str) -> None:
+def check_tokenizer(tokenize: str) -> None:
+    """Refuse tokenizers that download a model, and names sacrebleu does not know."""
     if tokenize in DOWNLOADING_TOKENIZERS:
         raise SpecError(f"BLEU tokenizer `{tokenize}` downloads a model at run time and is not "
                         f"supported", expected=", ".join(OFFLINE_TOKENIZERS))

@@ -1,0 +1,116 @@
+"""`polyglot score`: score hypotheses against references, every score with its signature."""
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from polyglot.errors import SpecError
+from polyglot.metrics import GROUPS, METRICS, expand_names, get_metric
+from polyglot.metrics.bleu import check_tokenizer
+from polyglot.metrics.io import read_corpus
+
+METRIC_CHOICES = ", ".join([*METRICS, *GROUPS])
+
+
+@click.command("score")
+@click.option("--hyp", "hyp", required=True, metavar="PATH",
+              help="Hypotheses: a text file (one segment per line), a folder (one file per "
+                   "segment) or a .jsonl file ({\"id\": ..., \"hyp\": ...}).")
+@click.option("--ref", "refs", required=True, multiple=True, metavar="PATH",
+              help="References, in the same layout as --hyp; repeat for several references.")
+@click.option("--lang", default=None, metavar="LANG",
+              help="Target language: a human language code (picks BLEU's tokenizer: zh, "
+                   "ja-mecab, char for th) or, for codebleu, the programming language.")
+@click.option("--metrics", "metric_names", default="bleu,chrf", show_default=True,
+              help=f"Comma-separated metrics: {METRIC_CHOICES} (rouge = all four ROUGEs).")
+@click.option("--tokenize", default=None, metavar="NAME",
+              help="BLEU tokenizer, overriding the one --lang picks (13a, intl, zh, char, "
+                   "ja-mecab, ko-mecab, none).")
+@click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=1), default=1,
+              show_default=True, metavar="N",
+              help="Resample the segments N times for a 95% confidence interval (try 1000).")
+@click.option("--sentence", is_flag=True,
+              help="Score every segment on its own instead of the corpus (BLEU then uses "
+                   "effective order, as sacrebleu does).")
+@click.option("--width", type=click.IntRange(min=0, max=10), default=2, show_default=True,
+              help="Digits after the decimal point in text output.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.pass_context
+def command(ctx: click.Context, hyp: str, refs: tuple[str, ...], lang: str | None,
+            metric_names: str, tokenize: str | None, n_bootstrap: int, sentence: bool,
+            width: int, as_json: bool) -> None:
+    """Score hypotheses against references with BLEU, chrF, ROUGE or CodeBLEU.
+
+    Every score is printed with its signature: the settings that produced it, with
+    sacrebleu's own signature nested inside for BLEU and chrF.
+
+    \b
+    Examples:
+      polyglot score --hyp out.txt --ref ref.txt
+      polyglot score --hyp out.zh.txt --ref ref.zh.txt --lang zh --metrics bleu,chrf++
+      polyglot score --hyp out.txt --ref ref1.txt --ref ref2.txt --bootstrap 1000
+      polyglot score --hyp summaries.jsonl --ref gold.jsonl --metrics rouge --json
+      polyglot score --hyp out/ --ref refs/ --lang rust --metrics codebleu,bleu
+      polyglot score --hyp out.txt --ref ref.txt --sentence
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            output = _run(hyp, list(refs), lang, metric_names, tokenize, n_bootstrap,
+                          sentence, width, as_json)
+        except SpecError as err:
+            _echo_warnings(caught)
+            click.echo(str(err), err=True)
+            ctx.exit(2)
+    _echo_warnings(caught)
+    click.echo(output)
+
+
+def _run(hyp: str, refs: list[str], lang: str | None, metric_names: str, tokenize: str | None,
+         n_bootstrap: int, sentence: bool, width: int, as_json: bool) -> str:
+    """Build the metrics, read the inputs, score; returns the text to print."""
+    if sentence and n_bootstrap > 1:
+        raise SpecError("does not apply to --sentence", file="--bootstrap",
+                        hint="bootstrap estimates a corpus score's interval")
+    if tokenize is not None:
+        with _option("--tokenize"):
+            check_tokenizer(tokenize)
+    with _option("--metrics"):
+        # Options that only one metric understands.
+        extra = {"bleu": {"tokenize": tokenize, "effective_order": sentence}}
+        metrics = [get_metric(name, lang=lang, **extra.get(name, {}))
+                   for name in expand_names(metric_names)]
+    corpus = read_corpus(hyp, refs)
+    head = {"hyp": hyp, "refs": refs, "lang": lang}
+    if sentence:
+        per_metric = [m.segment_scores(corpus.hypotheses, corpus.references) for m in metrics]
+        rows = list(zip(corpus.ids, zip(*per_metric)))
+        if as_json:
+            segments = [{"id": i, "scores": [s.to_dict() for s in scores]} for i, scores in rows]
+            return json.dumps({**head, "segments": segments}, ensure_ascii=False, indent=1)
+        return "\n".join(f"{i}\t{s.format(width)}" for i, scores in rows for s in scores)
+    scores = [m.corpus_score(corpus.hypotheses, corpus.references, n_bootstrap=n_bootstrap)
+              for m in metrics]
+    if as_json:
+        return json.dumps({**head, "scores": [s.to_dict() for s in scores]},
+                          ensure_ascii=False, indent=1)
+    return "\n".join(s.format(width) for s in scores)
+
+
+@contextmanager
+def _option(name: str) -> Iterator[None]:
+    """Locate an error that has no file at the command-line option it came from."""
+    try:
+        yield
+    except SpecError as err:
+        err.file = err.file or name
+        raise
+
+
+def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
