@@ -1,0 +1,95 @@
+import pytest
+
+from polyglot.body import nodes as n
+from polyglot.body.check import BodyContext, BodyError, check_body
+from polyglot.spec.ir import Constant, Enum, Field, Param, Record
+from polyglot.spec.types import parse_type as T
+
+CTX = BodyContext(
+    params=(Param("items", T("List<Item>")), Param("n", T("Int")), Param("x", T("Float")),
+            Param("o", T("Int?")), Param("s", T("String")), Param("m", T("Map<String, Int>"))),
+    records=(Record("Item", (Field("name", T("String")), Field("price", T("Float")), Field("qty", T("Int")))),),
+    enums=(Enum("Color", ("red", "green")),),
+    constants=(Constant("LIMIT", T("Int"), 10),),
+)
+
+
+@pytest.mark.parametrize("source, type_", [
+    ("sum(i.price * i.qty for i in items)", "Float"),
+    ("n // 2 + n % 3", "Int"),
+    ("n / 2", "Float"),
+    ("n + x", "Float"),
+    ("o + 1 if o is not None else 0", "Int"),
+    ("o is not None and o > 3", "Bool"),
+    ("[i.name for i in items if i.qty > LIMIT]", "List<String>"),
+    ("s.split(',')", "List<String>"),
+    ("', '.join(sorted(m))", "String"),
+    ("Item(name=s, price=n, qty=1)", "Item"),
+    ("Color.red", "Color"),
+    ("None if n > 0 else n", "Option<Int>"),
+    ("[]", None),
+    ("{'a': 1}", "Map<String, Int>"),
+    ("s[1:-1]", "String"),
+    ("len(m) + len(s) + len(items)", "Int"),
+    ("round(x)", "Int"),
+    ("round(x, 2)", "Float"),
+    ("0 <= n < 10", "Bool"),
+    ("'-' * n", "String"),
+    ("reversed(s)", "List<String>"),
+    ("'a' in s and n in [1, 2] and 'k' in m", "Bool"),
+])
+def test_types_inferred(source, type_):
+    if type_ is None:
+        with pytest.raises(BodyError, match="cannot tell the type"):
+            check_body(source, CTX)
+        return
+    assert str(check_body(source, CTX).type) == type_
+
+
+def test_conversions_are_explicit():
+    e = check_body("n + x", CTX)
+    assert isinstance(e, n.Binary) and e.left == n.Call(T("Float"), 1, "float", (n.Name(T("Int"), 1, "n", "param"),))
+    e = check_body("n", CTX, returns=T("Int?"))
+    assert isinstance(e, n.OptionSome) and e.type == T("Int?")
+    e = check_body("o + 1 if o is not None else 0", CTX)
+    assert isinstance(e.then.left, n.Unwrap)
+    assert check_body("[]", CTX, returns=T("List<Int>")) == n.ListLit(T("List<Int>"), 1, ())
+
+
+@pytest.mark.parametrize("source, line, col, message, hint", [
+    ("lambda v: v", 1, 1, "`lambda` is not supported in a body", "the body language is described in docs/body-language.md"),
+    ("{v for v in items}", 1, 1, "`set comprehension` is not supported in a body", "the body language is described in docs/body-language.md"),
+    ("foo(n)", 1, 1, "unknown function `foo`",
+     "the builtins are len, sum, min, max, abs, sorted, reversed, any, all, range, str, int, float, round"),
+    ("summ(items)", 1, 1, "unknown function `summ`", "did you mean `sum`?"),
+    ("nn + 1", 1, 1, "unknown name `nn`", "did you mean `n`?"),
+    ("items[0].prise", 1, 1, "record `Item` has no field `prise`", "did you mean `price`?"),
+    ("s.uper()", 1, 1, "string method `uper` is not supported", "did you mean `upper`?"),
+    ("n + 'a'", 1, 5, "`+` needs numbers, not String", None),
+    ("not n", 1, 5, "the operand of `not` must be Bool, not Int", None),
+    ("n == None", 1, 6, "compare with None using `is None`, not `==`", None),
+    ("Item(name=s)", 1, 1, "`Item(...)` is missing field(s): price, qty", None),
+    ("Color.blue", 1, 1, "`Color` has no member `blue`", None),
+    ("s[::2]", 1, 5, "slices with a step are not supported", "use reversed(...) to reverse"),
+    ("n if n > 0 else 'neg'", 1, 17, "the branches have different types: Int and String", None),
+    ("[v for v in m]", 1, 13, "iterate a map through sorted(m) (its keys in order)", None),
+    ("99999999999999999999", 1, 1, "integer 99999999999999999999 does not fit in 64 bits", None),
+    ("n +", 1, 1, "not a valid expression: invalid syntax",
+     "a body is one expression, e.g. `sum(i.price * i.qty for i in items)`"),
+])
+def test_errors_are_located(source, line, col, message, hint):
+    with pytest.raises(BodyError) as info:
+        check_body(source, CTX)
+    err = info.value
+    assert (err.line, err.col, err.message, err.hint) == (line, col, message, hint)
+
+
+def test_return_type_mismatch():
+    with pytest.raises(BodyError) as info:
+        check_body("s", CTX, returns=T("Int"))
+    assert info.value.message == "the body has type String but Int is expected"
+
+
+def test_shadowing_a_parameter_is_refused():
+    with pytest.raises(BodyError, match="`n` already names something"):
+        check_body("[n for n in items]", CTX)

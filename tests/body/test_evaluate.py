@@ -1,0 +1,73 @@
+import math
+
+import pytest
+
+from polyglot.body.check import BodyContext, check_body
+from polyglot.body.evaluate import EvalError, LimitExceeded, Limits, evaluate
+from polyglot.spec.ir import EnumValue, Field, MapValue, Param, Record, RecordValue
+from polyglot.spec.types import parse_type as T
+
+CTX = BodyContext(
+    params=(Param("xs", T("List<Int>")), Param("n", T("Int")), Param("x", T("Float")),
+            Param("o", T("Int?")), Param("s", T("String")), Param("m", T("Map<String, Int>")),
+            Param("items", T("List<Item>"))),
+    records=(Record("Item", (Field("name", T("String")), Field("qty", T("Int")))),),
+)
+ENV = dict(xs=(3, -1, 2), n=-7, x=2.5, o=None, s="Hello, World", m=MapValue((("b", 2), ("a", 1))),
+           items=(RecordValue("Item", (("name", "a"), ("qty", 2))),))
+
+
+def run(source, **env):
+    return evaluate(check_body(source, CTX), {**ENV, **env})
+
+
+@pytest.mark.parametrize("source, value", [
+    ("n // 2", -4), ("n % 3", 2), ("n / 2", -3.5), ("-n ** 2", -49), ("2 ** 10", 1024),
+    ("round(x)", 2), ("round(3.5)", 4), ("round(-0.5)", 0), ("round(2.675, 2)", 2.67),
+    ("abs(n)", 7), ("int(-2.9)", -2), ("int(' 42 ')", 42), ("float('1.5')", 1.5),
+    ("str(x)", "2.5"), ("str(2.0)", "2.0"), ("str(n)", "-7"), ("str(True)", "True"),
+    ("sorted(xs)", (-1, 2, 3)), ("sorted(xs, reverse=True)", (3, 2, -1)), ("sorted(m)", ("a", "b")),
+    ("reversed(xs)", (2, -1, 3)), ("xs[-1]", 2), ("xs[1:]", (-1, 2)), ("xs[5:9]", ()),
+    ("s[:5].upper()", "HELLO"), ("s.split(', ')", ("Hello", "World")), ("s.find('o')", 4),
+    ("s.count('l')", 3), ("s.replace('l', 'L')", "HeLLo, WorLd"), ("s.startswith('He')", True),
+    ("'-'.join(['a', 'b'])", "a-b"), ("len(s)", 12), ("m['b']", 2), ("'a' in m", True),
+    ("[v * 2 for v in xs if v > 0]", (6, 4)), ("[a + b for a in [1, 2] for b in [10, 20]]", (11, 21, 12, 22)),
+    ("sum([])", 0), ("sum([0.5, 0.25])", 0.75), ("min(xs)", -1), ("max(3, x)", 3.0),
+    ("any(v < 0 for v in xs)", True), ("all(v < 0 for v in xs)", False),
+    ("range(2, 8, 3)", (2, 5)), ("o is None", True),
+    ("0 if o is None else o + 1", 0), ("Item(name='z', qty=n)", RecordValue("Item", (("name", "z"), ("qty", -7)))),
+    ("{'k': n}", MapValue((("k", -7),))), ("[i.qty for i in items]", (2,)), ("'ab' * 3", "ababab"),
+])
+def test_values(source, value):
+    assert run(source) == value
+
+
+def test_option_present():
+    assert run("0 if o is None else o + 1", o=41) == 42
+
+
+@pytest.mark.parametrize("source, message", [
+    ("n // 0", "division by zero"), ("x / 0", "division by zero"), ("n % 0", "division by zero"),
+    ("xs[3]", "index 3 out of range for length 3"), ("m['zz']", "key 'zz' not in map"),
+    ("min(xs[5:])", "min of an empty list"), ("9223372036854775807 + 1", "integer overflow"),
+    ("2 ** 64", "integer overflow"), ("int('x1')", "invalid Int literal 'x1'"),
+    ("2 ** -1", "negative exponent for an Int power"), ("range(1, 5, 0)", "range step must not be zero"),
+])
+def test_runtime_errors(source, message):
+    with pytest.raises(EvalError) as info:
+        run(source)
+    assert str(info.value) == message
+
+
+def test_limits_stop_runaway_bodies():
+    with pytest.raises(LimitExceeded, match="past the limit"):
+        run("range(10 ** 12)")
+    with pytest.raises(LimitExceeded, match="steps"):
+        evaluate(check_body("[a * b for a in range(2000) for b in range(2000)]", CTX), ENV,
+                 limits=Limits(steps=100_000))
+    with pytest.raises(LimitExceeded, match="grew past"):
+        run("'ab' * 10000000")
+
+
+def test_nan_and_inf_are_values():
+    assert math.isinf(run("x * 1e308 * 10"))
