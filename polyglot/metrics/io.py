@@ -4,7 +4,8 @@ Three layouts, one per way people keep system outputs:
 
 * a text file: one segment per line, matched with the other side by line number;
 * a folder: every file (recursively, hidden ones skipped) is one segment, matched with
-  the other side by its relative path -- generated source files, one per problem;
+  the other side by its relative path -- generated source files, one per problem --
+  and ordered by that path;
 * a ``.jsonl`` file: ``{"id": ..., "hyp": ...}`` (``"ref"`` on the reference side, or
   ``"text"`` on either), matched by id.
 
@@ -172,13 +173,14 @@ def _read_lines(source: str) -> Segments:
 def _read_folder(folder: Path, source: str) -> Segments:
     files = []
     for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        files += [Path(root) / n for n in sorted(names) if not n.startswith(".")]
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        files += [Path(root) / n for n in names if not n.startswith(".")]
     if not files:
         raise SpecError("empty input: the folder has no files", file=source,
                         expected="one file per segment")
-    ids = tuple(f.relative_to(folder).as_posix() for f in files)
-    texts = tuple(_read_text(f, str(f)) for f in files)
+    by_id = sorted((f.relative_to(folder).as_posix(), f) for f in files)
+    ids = tuple(i for i, _ in by_id)
+    texts = tuple(_read_text(f, str(f)) for _, f in by_id)
     return Segments(source, True, ids, texts, (1,) * len(files))
 
 
