@@ -10,6 +10,7 @@ import click
 
 from polyglot.errors import SpecError
 from polyglot.metrics import GROUPS, METRICS, expand_names, get_metric
+from polyglot.metrics.base import MetricWarning
 from polyglot.metrics.bleu import check_tokenizer
 from polyglot.metrics.io import read_corpus
 
@@ -58,7 +59,7 @@ def command(ctx: click.Context, hyp: str, refs: tuple[str, ...], lang: str | Non
       polyglot score --hyp out.txt --ref ref.txt --sentence
     """
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+        warnings.simplefilter("always", MetricWarning)
         try:
             output = _run(hyp, list(refs), lang, metric_names, tokenize, n_bootstrap,
                           sentence, width, as_json)

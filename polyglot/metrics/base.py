@@ -15,7 +15,6 @@ can move the number (tokenizer, casing, references, bootstrap) is written into i
 """
 from __future__ import annotations
 
-import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -140,9 +139,6 @@ class Score:
             out["mean"] = self.mean
         return out
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False)
-
     def __str__(self) -> str:
         return self.format()
 
@@ -248,8 +244,9 @@ class Metric(ABC):
             A `Score` with its signature (and ``ci``/``mean`` under bootstrap).
 
         Example:
-            >>> get_metric("bleu").corpus_score(["the cat sat"], [["the cat sat"]]).score
-            100.0...
+            >>> from polyglot.metrics import get_metric
+            >>> get_metric("chrf").corpus_score(["the cat sat", "a dog"], [["the cat sat", "a dog"]]).score
+            100.0
         """
         stats, num_refs = self.corpus_statistics(hypotheses, references)
         score = self._compute_score_from_stats(stats.sum(axis=0).tolist())
@@ -291,7 +288,12 @@ class Metric(ABC):
 
     def _bootstrap(self, stats: np.ndarray, n_bootstrap: int,
                    seed: int) -> tuple[float, tuple[float, float]]:
-        """Mean and 95% interval of the score over resampled segments (sacrebleu's draw)."""
+        """Mean and 95% interval of the score over resampled segments.
+
+        The draw is sacrebleu's (same generator, seed and index matrix), so a BLEU or chrF
+        interval here is the one `sacrebleu --confidence` prints; the index matrix takes
+        ``8 * n_bootstrap * segments`` bytes.
+        """
         rng = np.random.default_rng(seed)
         idxs = rng.choice(len(stats), size=(n_bootstrap, len(stats)), replace=True)
         scores = sorted(self._compute_score_from_stats(stats[idx].sum(axis=0).tolist()).score
