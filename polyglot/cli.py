@@ -35,6 +35,14 @@ class LazyGroup(click.Group):
             raise
         return getattr(module, "command", None)
 
+    def invoke(self, ctx: click.Context):
+        # Here, not only in main(), so CliRunner tests see the same exit code 2 users do.
+        try:
+            return super().invoke(ctx)
+        except SpecError as err:
+            click.echo(str(err), err=True)
+            ctx.exit(2)
+
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="polyglot")

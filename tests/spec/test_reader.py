@@ -1,0 +1,178 @@
+"""The reader: every VIBEE spelling maps to the same IR; every fault is located."""
+import textwrap
+
+import pytest
+
+from polyglot.errors import SpecError
+from polyglot.spec.ir import EnumValue, MapValue, RecordValue
+from polyglot.spec.reader import parse_spec
+from polyglot.spec.types import parse_type as T
+
+
+def read(text, **kw):
+    warnings = []
+    spec = parse_spec(textwrap.dedent(text), file="t.vibee", on_warning=warnings.append, **kw)
+    return spec, [str(w) for w in warnings]
+
+
+def error(text, **kw):
+    with pytest.raises(SpecError) as info:
+        parse_spec(textwrap.dedent(text), file="t.vibee", **kw)
+    return str(info.value)
+
+
+CANONICAL = """
+name: shapes
+types:
+  Point:
+    fields: {x: Float, y: Float}
+  Kind:
+    enum: [circle, square]
+behaviors:
+  - name: dist2
+    given: a point
+    when: measured
+    then: squared distance from the origin
+    params: [{name: p, type: Point}]
+    returns: Float
+    implementation: "p.x * p.x + p.y * p.y"
+    test_cases:
+      - {name: unit, input: {p: {x: 1.0, y: 0.0}}, expected: 1.0}
+"""
+
+
+def test_canonical_spec():
+    spec, warnings = read(CANONICAL)
+    assert warnings == []
+    assert spec.name == "shapes" and spec.module == "shapes" and spec.locale == "en"
+    assert [r.name for r in spec.records] == ["Point"] and spec.enums[0].members == ("circle", "square")
+    b = spec.behaviors[0]
+    assert (b.given, b.when, b.then) == ("a point", "measured", "squared distance from the origin")
+    assert b.returns == T("Float") and b.body.source == "p.x * p.x + p.y * p.y"
+    assert b.tests[0].inputs == (("p", RecordValue("Point", (("x", 1.0), ("y", 0.0)))),)
+
+
+def test_vibee_spellings_give_the_same_ir():
+    legacy = """
+    name: shapes
+    types:
+      - name: Point
+        fields:
+          - x: Float
+          - y: Float
+      - name: Kind
+        values: [circle, square]
+    behaviours:
+      - name: dist2
+        given: a point
+        When: measured
+        then: squared distance from the origin
+        params: {p: Point}
+        returns: f64
+        implementation: "p.x * p.x + p.y * p.y"
+    test_cases:
+      - name: unit
+        behavior: dist2
+        input: '{"p": {"x": 1.0, "y": 0.0}}'
+        expected: "1.0"
+    """
+    assert read(legacy)[0] == read(CANONICAL)[0]
+
+
+def test_variants_option_shorthand_and_map_values():
+    spec, _ = read("""
+    name: m
+    types:
+      Color: {variants: [red, green]}
+    behaviors:
+      - name: pick
+        params: {c: Color, counts: "Map<String, Int>", maybe: Int?}
+        returns: Int
+        implementation: "maybe if maybe is not None else len(counts)"
+        test_cases:
+          - {input: {c: red, counts: {a: 1, b: 2}}, expected: 2}
+    """)
+    case = spec.behaviors[0].tests[0]
+    assert case.name == "case_1"
+    assert dict(case.inputs) == {"c": EnumValue("Color", "red"), "counts": MapValue((("a", 1), ("b", 2))), "maybe": None}
+
+
+def test_decorative_and_unknown_keys():
+    spec, warnings = read("""
+    name: x
+    sacred_formula: {n: 5}
+    colour: red
+    behaviors: []
+    """)
+    assert warnings == [
+        "t.vibee:3:1: warning: sacred_formula: decorative key `sacred_formula` ignored",
+        "t.vibee:4:1: warning: colour: unknown key `colour` ignored",
+    ]
+    assert error("name: x\ncolour: y\n", strict=True) == "t.vibee:2:1: error: colour: unknown key `colour`"
+
+
+def test_strict_unknown_key_in_behavior():
+    assert error("""
+    name: x
+    behaviors:
+      - name: f
+        gven: y
+    """, strict=True) == "t.vibee:5:5: error: behaviors[0].gven: unknown key `gven` in a behavior (did you mean `given`?)"
+
+
+def test_legacy_behaviour_without_signature_is_a_stub():
+    spec, warnings = read("""
+    name: legacy
+    behaviors:
+      - name: init
+        given: config
+        when: start
+        then: ready
+        implementation: "const x = 1;"
+        test_cases:
+          - {name: default_init, input: {enabled: true}, expected: {status: ok}}
+    """)
+    b = spec.behaviors[0]
+    assert not b.signature_given and b.body is None and b.returns is None
+    assert b.tests[0].inputs == (("enabled", True),) and b.tests[0].expected == MapValue((("status", "ok"),))
+    assert warnings == ["t.vibee:9:5: warning: behaviors[0].implementation: `implementation` ignored: "
+                        "the behaviour has no `params` or `returns`"]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "t.vibee: error: a spec is a mapping of keys such as `name:` and `behaviors:`, found an empty file"),
+    ("- a\n- b\n", "t.vibee:1:1: error: a spec is a mapping of keys such as `name:` and `behaviors:`, found a list"),
+    ("behaviors: []\n", "t.vibee:1:1: error: missing `name` (every spec starts with `name: ...`)"),
+    ("name: x\nname: y\n", "t.vibee:2:1: error: duplicate key `name`"),
+    ("name: x\nbehaviors: [\n", "t.vibee:3:1: error: invalid YAML: expected the node content, but found '<stream end>'"),
+    ("name: !!python/object:os.system x\n", "t.vibee:1:7: error: cannot read value: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object:os.system'"),
+    ("name: x\nlocale: xx\n", "t.vibee:2:9: error: locale: unknown locale; expected ar de el en es fr he hi it ja ko nl pl pt ru sw th tr vi zh, found String 'xx'"),
+    ("name: x\ntypes: {Int: {fields: {a: Int}}}\n", "t.vibee:2:9: error: types.Int: `Int` is a built-in type and cannot be redeclared"),
+    ("name: x\ntypes: {Node: {fields: {next: Node?}}}\n", "t.vibee:2: error: record `Node` contains itself; recursive types are not supported"),
+    ("name: x\ntypes: {P: {fields: {a: Map<Int>}}}\n", "t.vibee:2:25: error: types.P.fields.a: bad type `Map<Int>`: Map takes 2 type argument(s), got 1"),
+    ("name: x\nbehaviors:\n  - name: f\n    params: {a: Int}\n    returns: Int\n    implementation: a\n    test_cases: [{input: {b: 1}, expected: 1}]\n",
+     "t.vibee:7:27: error: behaviors[0].test_cases[0].input.b: `b` is not a parameter of this behaviour (parameters: a)"),
+    ("name: x\nbehaviors:\n  - name: f\n    params: {a: Int}\n    returns: Int\n    implementation: a\n    test_cases: [{input: {a: 1}}]\n",
+     "t.vibee:7:18: error: behaviors[0].test_cases[0]: test case `case_1` has no `expected:` (or `raises: true`)"),
+    ("name: x\nbehaviors:\n  - name: f\n    params: {a: Int}\n    returns: Int\n    implementation: a\n    test_cases: [{input: {a: 1.5}, expected: 1}]\n",
+     "t.vibee:7:30: error: behaviors[0].test_cases[0].input.a: value does not fit Int; expected an Int, found Float 1.5"),
+    ("name: x\nbehaviors:\n  - name: f\n    params: {a: Int}\n    implementation: a +\n",
+     "t.vibee:5:21: error: behaviors[0].implementation: body: not a valid expression: invalid syntax (a body is one expression, e.g. `sum(i.price * i.qty for i in items)`)"),
+    ("name: x\nbehaviors:\n  - name: f\n  - name: f\n", "t.vibee:4:5: error: behaviors[1]: behaviour `f` is declared twice"),
+    ("name: x\ntest_cases: [{behavior: g, expected: 1}]\nbehaviors:\n  - name: f\n  - name: h\n",
+     "t.vibee:2:15: error: test_cases[0]: test case names unknown behaviour `g`"),
+])
+def test_located_errors(text, message):
+    assert error(text) == message
+
+
+def test_body_error_column_points_into_the_file():
+    text = 'name: x\nbehaviors:\n  - name: f\n    params: {a: Int}\n    returns: Int\n    implementation: "a + len({v for v in [1]})"\n'
+    assert error(text) == ("t.vibee:6:30: error: behaviors[0].implementation: body: `set comprehension` is not "
+                           "supported in a body (the body language is described in docs/body-language.md)")
+
+
+def test_alias_bomb_is_refused():
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(7))
+    assert "nodes (an alias bomb?)" in error(bomb)
