@@ -1,0 +1,190 @@
+"""Where a language's tree-sitter queries live, and how they are loaded.
+
+A programming language is described to CodeBLEU by files, not code (helix and
+nvim-treesitter do the same for editors):
+
+    grammars/<lang>/locals.scm     scopes, definitions, references, assignments, branches
+    grammars/<lang>/comments.scm   what to strip before comparing trees
+    grammars/<lang>/keywords.txt   reserved words, one a line (weighted n-gram match)
+
+A query file may start with ``; inherits: <base>`` to prepend the same file of another
+language (typescript -> javascript, cpp -> c). Inheritance is one level deep, as helix
+recommends: a chain of bases is a maintenance trap, so a base that inherits is refused.
+
+Grammar folders are searched in the roots of ``POLYGLOT_PATH`` (``:``-separated, each
+holding ``grammars/<lang>/``) first, then in the repository's own ``grammars/``; the first
+folder that has the language wins, so a user can override a whole language.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from tree_sitter import Language, Parser, Query, QueryError
+
+import polyglot
+from polyglot.errors import SpecError
+
+PATH_ENV = "POLYGLOT_PATH"
+INHERITS = re.compile(r"^;+\s*inherits\s*:\s*([\w,\s-]+?)\s*$", re.MULTILINE)
+#: polyglot language name -> tree-sitter-language-pack grammar name, where they differ.
+PACK_NAMES: dict[str, str] = {}
+#: spellings users type for a language (codebleu's own names among them).
+ALIASES = {"c_sharp": "csharp", "c#": "csharp", "cs": "csharp", "c++": "cpp", "js": "javascript",
+           "ts": "typescript", "py": "python", "rb": "ruby", "rs": "rust", "golang": "go"}
+
+
+def grammar_roots() -> list[Path]:
+    """The folders searched for ``<lang>/``, in priority order.
+
+    Returns:
+        ``<root>/grammars`` for each root in ``POLYGLOT_PATH``, then the repository's
+        ``grammars/``.
+    """
+    roots = [Path(p) / "grammars" for p in os.environ.get(PATH_ENV, "").split(os.pathsep) if p]
+    return [*roots, Path(polyglot.__file__).resolve().parent.parent / "grammars"]
+
+
+def canonical_language(lang: str) -> str:
+    """``c_sharp`` / ``C#`` / ``Python`` -> ``csharp`` / ``csharp`` / ``python``."""
+    name = lang.strip().lower()
+    return ALIASES.get(name, name)
+
+
+def available_languages() -> list[str]:
+    """Every language that has a grammar folder with a ``locals.scm``, sorted."""
+    found = {d.name for root in grammar_roots() if root.is_dir()
+             for d in root.iterdir() if (d / "locals.scm").is_file()}
+    return sorted(found)
+
+
+def grammar_dir(lang: str) -> Path:
+    """The folder holding ``lang``'s query files.
+
+    Args:
+        lang: a polyglot language name (``rust``, ``csharp``).
+
+    Returns:
+        The first ``<root>/<lang>`` that exists among `grammar_roots`.
+
+    Raises:
+        SpecError: no root has the language.
+    """
+    for root in grammar_roots():
+        if (root / lang).is_dir():
+            return root / lang
+    from polyglot.errors import did_you_mean
+
+    known = available_languages()
+    raise SpecError(f"no grammar queries for language `{lang}`", expected=", ".join(known),
+                    hint=did_you_mean(lang, known) or f"add grammars/{lang}/ under a {PATH_ENV} root")
+
+
+def read_query(lang: str, name: str, folder: Path | None = None) -> str:
+    """The text of ``<lang>/<name>``, with its ``; inherits:`` bases prepended.
+
+    Args:
+        lang: the language.
+        name: the file name, e.g. ``locals.scm``.
+        folder: read from here instead of `grammar_dir` (compat files live in the package).
+
+    Returns:
+        The query source ("" when the file does not exist).
+
+    Raises:
+        SpecError: a base that itself inherits, or a missing base.
+    """
+    path = (folder or grammar_dir(lang)) / name
+    if not path.is_file():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    parts = []
+    for match in INHERITS.finditer(text):
+        for base in filter(None, (b.strip() for b in match.group(1).split(","))):
+            base_path = grammar_dir(base) / name
+            if not base_path.is_file():
+                raise SpecError(f"{name} of `{lang}` inherits `{base}`, which has no {name}",
+                                file=str(path))
+            base_text = base_path.read_text(encoding="utf-8")
+            if INHERITS.search(base_text):
+                raise SpecError(f"{name} of `{lang}` inherits `{base}`, which inherits again",
+                                file=str(path), hint="inheritance is one level deep")
+            parts.append(base_text)
+    return "\n".join([*parts, text])
+
+
+def read_words(path: Path) -> frozenset[str]:
+    """A word list: one word a line; blank lines and ``#`` comment lines are skipped."""
+    if not path.is_file():
+        return frozenset()
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(line for line in lines if line and not line.startswith("# "))
+
+
+def compile_query(language: Language, source: str, origin: str) -> Query | None:
+    """A compiled query, or None for an empty file; a `SpecError` names the bad pattern."""
+    if not source.strip():
+        return None
+    try:
+        return Query(language, source)
+    except QueryError as err:
+        raise SpecError(f"bad tree-sitter query: {err}", file=origin) from None
+
+
+@dataclass(frozen=True)
+class CodeGrammar:
+    """One language as CodeBLEU sees it: parser, compiled queries and keywords.
+
+    Args:
+        name: the polyglot language name.
+        language: the tree-sitter language.
+        locals: scopes, definitions, references and flow captures (dataflow).
+        comments: comment captures (stripped before matching).
+        keywords: reserved words, weighted higher in the keyword n-gram match.
+    """
+
+    name: str
+    language: Language
+    locals: Query | None
+    comments: Query | None
+    keywords: frozenset[str]
+
+    def parser(self) -> Parser:
+        """A fresh parser (parsers keep state between calls, so each user gets one)."""
+        return Parser(self.language)
+
+
+def load_language(name: str) -> Language:
+    """The tree-sitter language from tree-sitter-language-pack, or a SpecError."""
+    from tree_sitter_language_pack import get_language
+
+    try:
+        return get_language(PACK_NAMES.get(name, name))
+    except (LookupError, ValueError) as err:
+        raise SpecError(f"tree-sitter-language-pack has no grammar `{name}` ({err})") from None
+
+
+def load_grammar(lang: str) -> CodeGrammar:
+    """Read and compile everything CodeBLEU needs for ``lang``.
+
+    Args:
+        lang: a language name or alias (``rust``, ``c_sharp``).
+
+    Returns:
+        The `CodeGrammar`.
+
+    Raises:
+        SpecError: unknown language, a bad query, or a broken ``inherits``.
+    """
+    name = canonical_language(lang)
+    folder = grammar_dir(name)
+    language = load_language(name)
+    return CodeGrammar(
+        name=name,
+        language=language,
+        locals=compile_query(language, read_query(name, "locals.scm"), str(folder / "locals.scm")),
+        comments=compile_query(language, read_query(name, "comments.scm"), str(folder / "comments.scm")),
+        keywords=read_words(folder / "keywords.txt"),
+    )

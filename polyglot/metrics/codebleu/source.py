@@ -1,0 +1,109 @@
+"""Code as CodeBLEU compares it: parsed, stripped of comments, and split into tokens.
+
+Comments are found by a language's ``comments.scm`` (every capture is stripped), not by
+a regular expression: a ``//`` inside a string stays, and a language whose comments start
+with ``#``, ``--`` or ``(*`` needs no code of its own. A stripped comment becomes one
+space, so the tokens on either side stay apart.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node, Parser, Query, QueryCursor, Tree
+
+
+def captured_ranges(query: Query | None, root: Node, prefix: str) -> list[tuple[int, int]]:
+    """Byte ranges of every capture whose name starts with ``prefix``, sorted, outermost kept.
+
+    Args:
+        query: a compiled query (None: nothing to strip).
+        root: the tree to search.
+        prefix: the capture family, e.g. ``comment`` or ``compat.strip``.
+
+    Returns:
+        Disjoint ``(start, end)`` byte ranges in source order.
+    """
+    if query is None:
+        return []
+    spans = sorted({(node.start_byte, node.end_byte)
+                    for name, nodes in QueryCursor(query).captures(root).items()
+                    if name == prefix or name.startswith(prefix + ".") for node in nodes})
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start < merged[-1][1]:  # nested or overlapping: keep the outer span
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def blank_out(source: bytes, ranges: list[tuple[int, int]]) -> bytes:
+    """``source`` with each range replaced by one space."""
+    if not ranges:
+        return source
+    out, last = [], 0
+    for start, end in ranges:
+        out += [source[last:start], b" "]
+        last = end
+    out.append(source[last:])
+    return b"".join(out)
+
+
+def parse_stripped(parser: Parser, source: bytes, query: Query | None,
+                   prefix: str = "comment") -> tuple[Tree, bytes]:
+    """Parse, strip the captured comments, and parse the rest again.
+
+    Args:
+        parser: a parser for the language.
+        source: UTF-8 code.
+        query: the query whose ``prefix`` captures are stripped.
+        prefix: capture family to strip.
+
+    Returns:
+        ``(tree, stripped source)``.
+    """
+    tree = parser.parse(source)
+    ranges = captured_ranges(query, tree.root_node, prefix)
+    if not ranges:
+        return tree, source
+    stripped = blank_out(source, ranges)
+    return parser.parse(stripped), stripped
+
+
+def iter_nodes(root: Node) -> Iterator[Node]:
+    """Every node in document order (pre-order), without recursion."""
+    cursor = root.walk()
+    while True:
+        yield cursor.node
+        if cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return
+
+
+def code_tokens(root: Node, source: bytes) -> list[str]:
+    """Tokens for the n-gram matches: the tree's leaves, plus any text between them.
+
+    Leaves split ``a+b`` into three tokens where whitespace splitting sees one; text that
+    a grammar leaves outside every leaf (string bodies in some grammars) is kept too,
+    split on whitespace, so no code is lost from the comparison.
+
+    Args:
+        root: the (comment-stripped) tree.
+        source: the bytes it was parsed from.
+
+    Returns:
+        Token strings in source order.
+    """
+    tokens: list[str] = []
+    last = root.start_byte
+    for node in iter_nodes(root):
+        if node.child_count or node.start_byte == node.end_byte:
+            continue
+        if node.start_byte > last:
+            tokens += source[last:node.start_byte].decode("utf-8", "replace").split()
+        tokens.append(source[node.start_byte:node.end_byte].decode("utf-8", "replace"))
+        last = max(last, node.end_byte)
+    tokens += source[last:root.end_byte].decode("utf-8", "replace").split()
+    return tokens
