@@ -94,7 +94,10 @@ def load_yaml(text: str | bytes, file: str = "<input>") -> Located:
         raise SpecError(f"file is too large ({len(text)} characters; the limit is {MAX_BYTES})", file=file)
     if "\x00" in text:
         raise SpecError("file contains a NUL byte; is it binary?", file=file)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as err:
+        raise _reader_error(err, text, file) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as err:
@@ -103,6 +106,8 @@ def load_yaml(text: str | bytes, file: str = "<input>") -> Located:
         raise SpecError(f"invalid YAML: {problem}", file=file,
                         line=mark.line + 1 if mark else None,
                         column=mark.column + 1 if mark else None) from None
+    except yaml.reader.ReaderError as err:
+        raise _reader_error(err, text, file) from None
     except yaml.YAMLError as err:
         raise SpecError(f"invalid YAML: {err}", file=file) from None
     except RecursionError:
@@ -115,6 +120,14 @@ def load_yaml(text: str | bytes, file: str = "<input>") -> Located:
     budget = [MAX_NODES]
     located.value = _convert(node, (), 0, located, loader, budget)
     return located
+
+
+def _reader_error(err: yaml.reader.ReaderError, text: str, file: str) -> SpecError:
+    before = text[:err.position]
+    line = before.count("\n") + 1
+    column = err.position - (before.rfind("\n") + 1) + 1
+    return SpecError(f"invalid YAML: character U+{err.character:04X} is not allowed", file=file,
+                     line=line, column=column)
 
 
 def _convert(node: yaml.Node, path: Path, depth: int, out: Located,

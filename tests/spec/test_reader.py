@@ -86,7 +86,7 @@ def test_variants_option_shorthand_and_map_values():
       Color: {variants: [red, green]}
     behaviors:
       - name: pick
-        params: {c: Color, counts: "Map<String, Int>", maybe: Int?}
+        params: {c: Color, counts: "Map<String, Int>", maybe: "Int?"}
         returns: Int
         implementation: "maybe if maybe is not None else len(counts)"
         test_cases:
@@ -135,7 +135,7 @@ def test_legacy_behaviour_without_signature_is_a_stub():
     b = spec.behaviors[0]
     assert not b.signature_given and b.body is None and b.returns is None
     assert b.tests[0].inputs == (("enabled", True),) and b.tests[0].expected == MapValue((("status", "ok"),))
-    assert warnings == ["t.vibee:9:5: warning: behaviors[0].implementation: `implementation` ignored: "
+    assert warnings == ["t.vibee:8:21: warning: behaviors[0].implementation: `implementation` ignored: "
                         "the behaviour has no `params` or `returns`"]
 
 
@@ -148,7 +148,7 @@ def test_legacy_behaviour_without_signature_is_a_stub():
     ("name: !!python/object:os.system x\n", "t.vibee:1:7: error: cannot read value: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object:os.system'"),
     ("name: x\nlocale: xx\n", "t.vibee:2:9: error: locale: unknown locale; expected ar de el en es fr he hi it ja ko nl pl pt ru sw th tr vi zh, found String 'xx'"),
     ("name: x\ntypes: {Int: {fields: {a: Int}}}\n", "t.vibee:2:9: error: types.Int: `Int` is a built-in type and cannot be redeclared"),
-    ("name: x\ntypes: {Node: {fields: {next: Node?}}}\n", "t.vibee:2: error: record `Node` contains itself; recursive types are not supported"),
+    ("name: x\ntypes: {Node: {fields: {next: \"Node?\"}}}\n", "t.vibee:2: error: record `Node` contains itself; recursive types are not supported"),
     ("name: x\ntypes: {P: {fields: {a: Map<Int>}}}\n", "t.vibee:2:25: error: types.P.fields.a: bad type `Map<Int>`: Map takes 2 type argument(s), got 1"),
     ("name: x\nbehaviors:\n  - name: f\n    params: {a: Int}\n    returns: Int\n    implementation: a\n    test_cases: [{input: {b: 1}, expected: 1}]\n",
      "t.vibee:7:27: error: behaviors[0].test_cases[0].input.b: `b` is not a parameter of this behaviour (parameters: a)"),
@@ -160,7 +160,7 @@ def test_legacy_behaviour_without_signature_is_a_stub():
      "t.vibee:5:21: error: behaviors[0].implementation: body: not a valid expression: invalid syntax (a body is one expression, e.g. `sum(i.price * i.qty for i in items)`)"),
     ("name: x\nbehaviors:\n  - name: f\n  - name: f\n", "t.vibee:4:5: error: behaviors[1]: behaviour `f` is declared twice"),
     ("name: x\ntest_cases: [{behavior: g, expected: 1}]\nbehaviors:\n  - name: f\n  - name: h\n",
-     "t.vibee:2:15: error: test_cases[0]: test case names unknown behaviour `g`"),
+     "t.vibee:2:14: error: test_cases[0]: test case names unknown behaviour `g`"),
 ])
 def test_located_errors(text, message):
     assert error(text) == message
