@@ -22,7 +22,6 @@ from polyglot.spec.values import ValueError_, convert_value, describe, infer_typ
 from polyglot.spec.yamlsafe import Located, load_yaml
 
 Warn = Callable[[SpecError], None]
-_IDENT = re.compile(r"^[^\W\d]\w*$", re.UNICODE)
 _CONTEXTS = {
     "top": K.TOP_KEYS, "type": K.TYPE_KEYS, "behavior": K.BEHAVIOR_KEYS,
     "param": K.PARAM_KEYS, "test": K.TEST_KEYS, "constant": K.CONSTANT_KEYS,
@@ -128,7 +127,7 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise self.error(path, f"{what} must be a name", found=describe(value), key=key)
         name = str(value).strip()
-        if not _IDENT.match(name):
+        if not name.isidentifier():
             raise self.error(path, f"{what} `{name}` is not a valid identifier",
                              expected="letters, digits and _, not starting with a digit", key=key)
         return name
@@ -197,6 +196,7 @@ class _Reader:
         self.aliases.update(K.UNIVERSAL_ALIASES)
         if pack is not None:
             self.aliases.update(pack.alias_to_key)
+            self.aliases.update({a.casefold(): k for a, k in pack.alias_to_key.items()})
             for canonical, spellings in pack.types.items():
                 for spelling in spellings:
                     self.type_aliases[spelling] = canonical

@@ -5,7 +5,6 @@ compare types with `==`.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 PRIMITIVES = ("Int", "Float", "Bool", "String")
@@ -74,7 +73,29 @@ class TypeSyntaxError(ValueError):
         self.offset = offset
 
 
-_TOKEN = re.compile(r"\s*(?:(?P<name>[^\W\d]\w*)|(?P<punct>[<>\[\],?]))", re.UNICODE)
+_PUNCT = "<>[],?"
+
+
+def _tokens(text: str) -> list[tuple[str, int]]:
+    """Names (Python's identifier rule, so Hindi and Thai marks belong to words) and punctuation."""
+    out: list[tuple[str, int]] = []
+    pos = 0
+    while pos < len(text):
+        ch = text[pos]
+        if ch.isspace():
+            pos += 1
+        elif ch in _PUNCT:
+            out.append((ch, pos))
+            pos += 1
+        elif ch.isidentifier():
+            end = pos + 1
+            while end < len(text) and text[pos:end + 1].isidentifier():
+                end += 1
+            out.append((text[pos:end], pos))
+            pos = end
+        else:
+            raise TypeSyntaxError(f"unexpected character {ch!r} in type", pos)
+    return out
 
 
 def parse_type(text: str, aliases: dict[str, str] | None = None) -> Type:
@@ -91,17 +112,8 @@ def parse_type(text: str, aliases: dict[str, str] | None = None) -> Type:
         TypeSyntaxError: with the offset of the first character that does not fit.
     """
     names = {**TYPE_ALIASES, **(aliases or {})}
-    tokens: list[tuple[str, int]] = []
-    pos = 0
     text = str(text)
-    while pos < len(text):
-        if text[pos:].strip() == "":
-            break
-        m = _TOKEN.match(text, pos)
-        if not m:
-            raise TypeSyntaxError(f"unexpected character {text[pos:].lstrip()[0]!r} in type", pos)
-        tokens.append((m.group("name") or m.group("punct"), m.start(m.lastindex or 0)))
-        pos = m.end()
+    tokens = _tokens(text)
     if not tokens:
         raise TypeSyntaxError("empty type", 0)
     index = 0
