@@ -34,6 +34,8 @@ UNIVERSAL_ALIASES: dict[str, str] = {
 }
 
 #: Keys VIBEE files use for decoration; read, ignored with a warning, never an error.
+#: A word may be both (`output` is `expected` inside a test case, a file path at the top):
+#: the reader tries the alias first and falls back to decoration where it does not belong.
 DECORATIVE_KEYS = frozenset({
     "sacred_constants", "sacred_formula", "creation_pattern", "pas_pattern", "pas_analysis",
     "self_evolution", "generation", "author", "target", "output", "world", "category",

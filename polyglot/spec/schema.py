@@ -36,15 +36,15 @@ def spec_schema(aliases: dict[str, list[str]] | None = None) -> dict[str, Any]:
                     "raises": {"type": "boolean"}, "description": _TEXT}, a)
     behavior = _object({
         "name": {"type": "string"}, "description": _TEXT, "given": _TEXT, "when": _TEXT, "then": _TEXT,
-        "params": {"oneOf": [{"type": "array", "items": {"oneOf": [param, {"type": "object"}]}},
+        "params": {"anyOf": [{"type": "array", "items": {"anyOf": [param, {"type": "object"}]}},
                              {"type": "object", "additionalProperties": _TYPE}]},
         "returns": _TYPE,
         "implementation": {"type": "string", "description": "a portable expression, e.g. sum(x for x in xs)"},
         "test_cases": {"type": "array", "items": test},
     }, a, required=["name"])
     members = {"type": "array", "items": {"type": "string"}}
-    type_body = {"oneOf": [
-        _object({"fields": {"oneOf": [{"type": "object", "additionalProperties": _TYPE},
+    type_body = {"anyOf": [
+        _object({"fields": {"anyOf": [{"type": "object", "additionalProperties": _TYPE},
                                       {"type": "array"}]},
                  "enum": members, "values": members, "variants": members, "description": _TEXT}, a),
         members,
@@ -56,9 +56,9 @@ def spec_schema(aliases: dict[str, list[str]] | None = None) -> dict[str, Any]:
         **_object({
             "name": {"type": "string"}, "version": _TEXT, "locale": {"type": "string"},
             "language": {"type": "string"}, "module": {"type": "string"}, "description": _TEXT,
-            "types": {"oneOf": [{"type": "object", "additionalProperties": type_body},
+            "types": {"anyOf": [{"type": "object", "additionalProperties": type_body},
                                 {"type": "array", "items": {"type": "object"}}]},
-            "constants": {"oneOf": [{"type": "object"}, {"type": "array"}]},
+            "constants": {"anyOf": [{"type": "object"}, {"type": "array"}]},
             "imports": {"type": "array"},
             "behaviors": {"type": "array", "items": behavior},
             "behaviours": {"type": "array", "items": behavior},
