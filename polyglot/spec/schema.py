@@ -21,8 +21,12 @@ def _object(props: dict[str, Any], aliases: dict[str, list[str]], required: list
         for alias in aliases.get(key, []):
             properties[alias] = schema
     out: dict[str, Any] = {"type": "object", "properties": properties}
-    if required:
-        out["required"] = list(required)
+    for key in required:  # any spelling of a required key will do
+        spellings = [key, *aliases.get(key, [])]
+        if len(spellings) == 1:
+            out.setdefault("required", []).append(key)
+        else:
+            out.setdefault("allOf", []).append({"anyOf": [{"required": [s]} for s in spellings]})
     return out
 
 
