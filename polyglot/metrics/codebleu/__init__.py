@@ -46,13 +46,15 @@ COMPAT_DIR = Path(__file__).resolve().parent / "compat"
 COMPAT_LANGUAGES = tuple(sorted(p.stem for p in COMPAT_DIR.glob("*.scm")))
 COMPONENTS = ("ngram", "weighted_ngram", "syntax", "dataflow")
 N = ngram.STATS  # statistics per n-gram component
+SEGMENT_CACHE = 4096  # analysed segments kept per metric
 
 
 @dataclass(frozen=True)
 class Segment:
     """One piece of code, reduced to what the four components compare."""
 
-    tokens: tuple[str, ...]
+    length: int                      # tokens
+    counts: tuple                    # 1..4-gram Counters of the tokens
     subtrees: tuple[int, ...]
     dataflow: tuple[tuple, ...]
 
@@ -108,31 +110,45 @@ class CodeBLEU(Metric):
             self.strip_query, self.strip_prefix = self.grammar.comments, "comment"
             self.keywords = self.grammar.keywords
         self._parser = self.grammar.parser()
+        # Caches, like sacrebleu's reference cache: the same reference is usually scored
+        # against many hypotheses. Keys are exact texts, so results cannot change.
         self._interner: dict[tuple, int] = {}  # subtree structure -> key, shared by all segments
+        self._segments: dict[str, Segment] = {}
+        self._hashes: dict[str, int] = {}
 
     # ---- hooks ---------------------------------------------------------------------
 
     def _preprocess_segment(self, text: str) -> Segment:
         """Parse once; keep the tokens, subtree keys and normalised dataflow."""
-        text = text.strip()
+        segment = self._segments.get(text)
+        if segment is None:
+            if len(self._segments) >= SEGMENT_CACHE:
+                self._segments.clear()
+            segment = self._segments[text] = self._analyse(text.strip())
+        return segment
+
+    def _analyse(self, text: str) -> Segment:
         tree, stripped = parse_stripped(self._parser, text.encode("utf-8"),
                                         self.strip_query, self.strip_prefix)
         root = tree.root_node
         caps = dataflow.read_captures(self.flow_query, root)
         shims = syntax.shims_from(caps.other) if self.compat else None
         tokens = text.split() if self.compat else code_tokens(root, stripped)
-        edges = dataflow.normalize(dataflow.extract_dataflow(root, stripped, caps, self.compat))
-        return Segment(tuple(tokens), tuple(syntax.subtree_keys(root, self._interner, shims)),
-                       tuple(edges))
+        edges = dataflow.normalize(
+            dataflow.extract_dataflow(root, stripped, caps, self.compat, self._hashes))
+        return Segment(len(tokens), ngram.all_counts(tokens),
+                       tuple(syntax.subtree_keys(root, self._interner, shims)), tuple(edges))
 
     def _extract_reference_info(self, refs: list[Segment]) -> list[Segment]:
         return refs
 
     def _compute_segment_statistics(self, hyp: Segment, refs: list[Segment]) -> list[float]:
         """``[BLEU x10, weighted x10, syntax matched/total, dataflow matched/total]``."""
-        ref_tokens = [r.tokens for r in refs]
-        stats = ngram.bleu_statistics(hyp.tokens, ref_tokens, floor=self.compat)
-        stats += ngram.weighted_statistics(hyp.tokens, ref_tokens, self.keywords, self.compat)
+        ref_counts = [r.counts for r in refs]
+        ref_lens = [r.length for r in refs]
+        stats = ngram.bleu_statistics(hyp.counts, ref_counts, hyp.length, ref_lens, self.compat)
+        stats += ngram.weighted_statistics(hyp.counts, ref_counts, hyp.length, ref_lens,
+                                           self.keywords, self.compat)
         syn = [0, 0]
         flow = [0, 0]
         for ref in refs:

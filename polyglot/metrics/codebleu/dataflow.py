@@ -189,7 +189,8 @@ def default_tokens(caps: Captures, source: bytes) -> list[Token]:
 class _Walk:
     """One analysis of one tree; holds the per-tree tables, not global state."""
 
-    def __init__(self, root: Node, source: bytes, caps: Captures, compat: bool) -> None:
+    def __init__(self, root: Node, source: bytes, caps: Captures, compat: bool,
+                 hashes: dict[str, int]) -> None:
         self.caps = caps
         self.compat = compat
         self.tokens = compat_tokens(root, source) if compat else default_tokens(caps, source)
@@ -201,7 +202,8 @@ class _Walk:
             first_pos[t.code] = t.idx
         # how merged parent lists are ordered: CPython's set order, or first appearance
         self.union: Callable[[list[str]], list[str]] = (
-            set_order if compat else lambda names: sorted(set(names), key=first_pos.__getitem__))
+            (lambda names: set_order(names, hashes)) if compat
+            else (lambda names: sorted(set(names), key=first_pos.__getitem__)))
 
     # ---- tokens ----------------------------------------------------------------
 
@@ -457,7 +459,8 @@ def _sources(entries: list[Entry]) -> list[tuple[str, int]]:
     return [(seen[i], i) for i in sorted(seen)]
 
 
-def extract_dataflow(root: Node, source: bytes, caps: Captures, compat: bool) -> list[Entry]:
+def extract_dataflow(root: Node, source: bytes, caps: Captures, compat: bool,
+                     hashes: dict[str, int] | None = None) -> list[Entry]:
     """The dataflow entries of one tree, merged per position (codebleu's ``get_data_flow``).
 
     Args:
@@ -465,12 +468,13 @@ def extract_dataflow(root: Node, source: bytes, caps: Captures, compat: bool) ->
         source: its bytes.
         caps: its captures (`read_captures`).
         compat: follow codebleu 0.7.0's rules instead of scoped def-use.
+        hashes: a memo for `pyset.set_order` that the caller keeps between trees.
 
     Returns:
         ``(name, position, relation, parent names, parent positions)`` tuples, in position
         order, each taking part in at least one edge.
     """
-    walker = _Walk(root, source, caps, compat)
+    walker = _Walk(root, source, caps, compat, {} if hashes is None else hashes)
     entries, _ = walker.walk(root, {})
     entries = _by_position(entries)
     linked: set[int] = set()

@@ -29,41 +29,55 @@ def ngram_counts(tokens: Sequence[str], n: int) -> Counter:
     return Counter(tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
 
 
+def all_counts(tokens: Sequence[str]) -> tuple[Counter, ...]:
+    """The 1..4-gram counts of ``tokens``, computed once per segment and reused."""
+    return tuple(ngram_counts(tokens, n) for n in range(1, MAX_ORDER + 1))
+
+
 def closest_length(ref_lengths: Iterable[int], hyp_len: int) -> int:
     """The reference length closest to the hypothesis's, the shorter on a tie."""
     return min(ref_lengths, key=lambda r: (abs(r - hyp_len), r))
 
 
-def bleu_statistics(hyp: Sequence[str], refs: Sequence[Sequence[str]], floor: bool) -> list[float]:
+def bleu_statistics(hyp: Sequence[Counter], refs: Sequence[Sequence[Counter]],
+                    hyp_len: int, ref_lens: Sequence[int], floor: bool) -> list[float]:
     """Clipped n-gram precision counts of one segment.
 
     Args:
-        hyp: hypothesis tokens.
-        refs: each reference's tokens.
+        hyp: the hypothesis's `all_counts`.
+        refs: each reference's `all_counts`.
+        hyp_len: hypothesis length in tokens.
+        ref_lens: each reference's length.
         floor: count at least 1 hypothesis n-gram per order and segment (compat).
 
     Returns:
         ``[matches_1..4, totals_1..4, hyp_len, closest ref_len]``.
     """
     matches, totals = [], []
-    for n in range(1, MAX_ORDER + 1):
-        counts = ngram_counts(hyp, n)
-        best: Counter = Counter()
-        for ref in refs:
-            best |= ngram_counts(ref, n)
-        matches.append(sum(min(c, best[g]) for g, c in counts.items()))
+    for n in range(MAX_ORDER):
+        counts = hyp[n]
+        if len(refs) == 1:
+            best = refs[0][n]
+        else:
+            best = Counter()
+            for ref in refs:
+                best |= ref[n]
+        matches.append(sum(min(c, best[g]) for g, c in counts.items() if g in best))
         total = sum(counts.values())
         totals.append(max(1, total) if floor else total)
-    return [*matches, *totals, len(hyp), closest_length((len(r) for r in refs), len(hyp))]
+    return [*matches, *totals, hyp_len, closest_length(ref_lens, hyp_len)]
 
 
-def weighted_statistics(hyp: Sequence[str], refs: Sequence[Sequence[str]],
+def weighted_statistics(hyp: Sequence[Counter], refs: Sequence[Sequence[Counter]],
+                        hyp_len: int, ref_lens: Sequence[int],
                         keywords: frozenset[str], compat: bool) -> list[float]:
     """Keyword-weighted n-gram counts of one segment.
 
     Args:
-        hyp: hypothesis tokens.
-        refs: each reference's tokens.
+        hyp: the hypothesis's `all_counts`.
+        refs: each reference's `all_counts`.
+        hyp_len: hypothesis length in tokens.
+        ref_lens: each reference's length.
         keywords: the language's keywords (weight 1.0; every other token 0.2).
         compat: codebleu 0.7.0's recall over each reference, summed over references,
             with unigrams weighted by the reference tokens and totals floored at 1; its
@@ -78,25 +92,24 @@ def weighted_statistics(hyp: Sequence[str], refs: Sequence[Sequence[str]],
         return KEYWORD_WEIGHT if token in keywords else OTHER_WEIGHT
 
     matches, totals = [], []
-    for n in range(1, MAX_ORDER + 1):
-        counts = ngram_counts(hyp, n)
-        w = (lambda g: weight(g[0])) if n == 1 else (lambda g: 1)
+    for n in range(MAX_ORDER):
+        counts = hyp[n]
+        w = (lambda g: weight(g[0])) if n == 0 else (lambda g: 1)
         if compat:
             m = t = 0.0
             for ref in refs:
-                ref_counts = ngram_counts(ref, n)
-                m += sum(min(c, counts[g]) * w(g) for g, c in ref_counts.items())
-                t += max(1, sum(c * w(g) for g, c in ref_counts.items()))
+                m += sum(min(c, counts[g]) * w(g) for g, c in ref[n].items() if g in counts)
+                t += max(1, sum(c * w(g) for g, c in ref[n].items()))
         else:
             best: Counter = Counter()
             for ref in refs:
-                best |= ngram_counts(ref, n)
-            m = sum(min(c, best[g]) * w(g) for g, c in counts.items())
+                best |= ref[n]
+            m = sum(min(c, best[g]) * w(g) for g, c in counts.items() if g in best)
             t = sum(c * w(g) for g, c in counts.items())
         matches.append(m)
         totals.append(t)
-    ref_len = COMPAT_WEIGHTED_REF_LEN if compat else closest_length((len(r) for r in refs), len(hyp))
-    return [*matches, *totals, len(hyp), ref_len]
+    ref_len = COMPAT_WEIGHTED_REF_LEN if compat else closest_length(ref_lens, hyp_len)
+    return [*matches, *totals, hyp_len, ref_len]
 
 
 def brevity_penalty(ref_len: float, hyp_len: float) -> float:

@@ -89,19 +89,27 @@ def _insert(table: list, item: str, h: int) -> bool:
         i = (i * 5 + 1 + perturb) & mask
 
 
-def set_order(items: list[str]) -> list[str]:
+def set_order(items: list[str], hashes: dict[str, int] | None = None) -> list[str]:
     """``list(set(items))`` exactly as CPython >= 3.11 orders it under ``PYTHONHASHSEED=0``.
 
     Args:
         items: strings, duplicates allowed, in insertion order.
+        hashes: a ``str -> hash`` memo the caller keeps (hashing is the slow part).
 
     Returns:
         The distinct strings in CPython's iteration order.
     """
+    if len(items) < 2 or (len(items) == 2 and items[0] == items[1]):
+        return items[:1]
+    if hashes is None:
+        hashes = {}
     table: list = [None] * MIN_SIZE
     used = 0
     for item in items:
-        if not _insert(table, item, str_hash(item)):
+        h = hashes.get(item)
+        if h is None:
+            h = hashes[item] = str_hash(item)
+        if not _insert(table, item, h):
             continue
         used += 1
         mask = len(table) - 1

@@ -43,7 +43,7 @@ def shims_from(captures: dict[str, list[Node]]) -> TreeShims:
 
 
 def subtree_keys(root: Node, interner: dict[tuple, int], shims: TreeShims | None = None) -> list[int]:
-    """Keys of the subtrees compared by the syntax match, in pre-order of their roots' closing.
+    """Keys of the subtrees compared by the syntax match.
 
     Args:
         root: the tree's root node.
@@ -52,50 +52,43 @@ def subtree_keys(root: Node, interner: dict[tuple, int], shims: TreeShims | None
         shims: optional tree edits (compat mode).
 
     Returns:
-        One key per compared subtree (the root and every node with children).
+        One key per compared subtree (the root and every node with children), in the
+        order their nodes close.
     """
     counted: list[int] = []
+    transparent = shims.transparent if shims else ()
+    wrap = shims.wrap if shims else {}
+    rename = shims.rename if shims else {}
     cursor = root.walk()
-    stack: list[tuple[Node, str | None, list]] = [(cursor.node, None, [])]
+    # one frame per open node: (node, its field in the parent, its children's entries)
+    stack: list[tuple[Node, str | None, list]] = [(root, None, [])]
     while True:
         if cursor.goto_first_child():
             stack.append((cursor.node, cursor.field_name, []))
             continue
         while True:
             node, field_name, entries = stack.pop()
-            entry = _close(node, field_name, entries, interner, counted, shims, is_root=not stack)
-            if stack and entry is not None:
-                if isinstance(entry, list):
-                    stack[-1][2].extend(entry)
+            if node.is_named or node.is_missing:  # anonymous tokens are not in S-expressions
+                node_id = node.id
+                if node_id in transparent:
+                    stack[-1][2].extend(entries)
                 else:
-                    stack[-1][2].append(entry)
+                    label = rename.get(node_id, node.type) if rename else node.type
+                    if node.is_missing:
+                        label = ("MISSING", label)
+                    key = interner.setdefault((label, tuple(entries)), len(interner))
+                    if entries or node.child_count or not stack:
+                        counted.append(key)
+                    if wrap and node_id in wrap:
+                        key = interner.setdefault((wrap[node_id], ((None, key),)), len(interner))
+                        counted.append(key)
+                    if stack:
+                        stack[-1][2].append((field_name, key))
             if cursor.goto_next_sibling():
                 stack.append((cursor.node, cursor.field_name, []))
                 break
             if not cursor.goto_parent():
                 return counted
-
-
-def _close(node: Node, field_name: str | None, entries: list, interner: dict[tuple, int],
-           counted: list[int], shims: TreeShims | None, is_root: bool):
-    """Key one finished node; returns its entry for the parent (a list when spliced)."""
-    if not (node.is_named or node.is_missing):
-        return None  # anonymous tokens do not appear in an S-expression
-    if shims is not None and node.id in shims.transparent:
-        return entries
-    label = node.type
-    if shims is not None:
-        label = shims.rename.get(node.id, label)
-    if node.is_missing:
-        label = ("MISSING", label)
-    key = interner.setdefault((label, tuple(entries)), len(interner))
-    if node.child_count or is_root:
-        counted.append(key)
-    wrapper = shims.wrap.get(node.id) if shims is not None else None
-    if wrapper is not None:
-        key = interner.setdefault((wrapper, ((None, key),)), len(interner))
-        counted.append(key)
-    return (field_name, key)
 
 
 def match_counts(hyp: list[int], ref: list[int], clipped: bool) -> tuple[int, int]:
