@@ -13,6 +13,8 @@ import yaml
 
 from polyglot.errors import SpecError
 
+#: libyaml's parser when PyYAML was built with it (several times faster), else pure Python.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 64
 MAX_NODES = 200_000
@@ -95,7 +97,7 @@ def load_yaml(text: str | bytes, file: str = "<input>") -> Located:
     if "\x00" in text:
         raise SpecError("file contains a NUL byte; is it binary?", file=file)
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
     except yaml.reader.ReaderError as err:
         raise _reader_error(err, text, file) from None
     try:
