@@ -1,5 +1,6 @@
 """`polyglot check` and `polyglot schema` as a user runs them."""
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -55,10 +56,13 @@ def test_malformed_specs_give_one_located_line_and_exit_2(tmp_path, old, new, me
 
 
 def _run_in(folder, *args):
-    runner = CliRunner()
-    with runner.isolated_filesystem(temp_dir=folder) as here:
-        (Path(here) / "bad.vibee").write_bytes((folder / "bad.vibee").read_bytes())
-        return runner.invoke(cli, list(args))
+    """Run in `folder`, so messages name the file as the user typed it."""
+    old = Path.cwd()
+    os.chdir(folder)
+    try:
+        return CliRunner().invoke(cli, list(args))
+    finally:
+        os.chdir(old)
 
 
 def test_failing_case_exits_1(tmp_path):

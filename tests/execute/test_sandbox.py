@@ -2,7 +2,9 @@
 import os
 import shutil
 import signal
+import subprocess
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -150,3 +152,43 @@ def test_expand_commands_keeps_dir_and_rejects_unknown_placeholders():
     assert str(err.value) == ("<input>: error: bad placeholder in command argument '{source}'; "
                               "expected one of {dir}, {src}, found 'source' "
                               "(write {{ and }} for literal braces)")
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to take another uid")
+
+
+@needs_root
+def test_without_network_namespaces_the_run_still_gets_its_own_uid(monkeypatch):
+    from polyglot.execute import sandbox
+
+    monkeypatch.setattr(sandbox, "isolation",
+                        lambda: sandbox.Isolation(own_uid=True, network=False, prlimit=True))
+    result = py("import os; print(os.getuid() == os.getgid() != 0, os.getgroups())")
+    assert (result.status, result.stdout, result.network_isolated) == ("passed", "True []\n", False)
+    assert result.uid >= sandbox.UID_BASE
+
+
+@needs_root
+@pytest.mark.skipif(not isolation().network, reason="this machine forbids network namespaces")
+def test_started_by_a_normal_user_the_run_gets_a_user_and_network_namespace(tmp_path):
+    # The same module, imported by an unprivileged uid from this checkout.
+    repo = Path(__file__).resolve().parents[2]
+    script = textwrap.dedent(f"""
+        import sys; sys.path.insert(0, {str(repo)!r})
+        from polyglot.execute.sandbox import Limits, isolation, run
+        print(isolation())
+        fork = ("import os, time\\nn = 0\\ntry:\\n    while True:\\n"
+                "        if os.fork() == 0:\\n            time.sleep(30); os._exit(0)\\n"
+                "        n += 1\\nexcept OSError:\\n    print(n)")
+        print(run(['python3', '-c', fork], limits=Limits(processes=8, wall_s=5)).stdout, end='')
+        net = "import socket; print(socket.socket().connect_ex(('127.0.0.1', 9)))"
+        print(run(['python3', '-c', net]).stdout, end='')
+    """)
+    uid = 1_000_000_007
+    done = subprocess.run([PY, "-c", script], user=uid, group=uid, extra_groups=[],
+                          env={"PATH": "/usr/bin:/bin", "HOME": "/"}, cwd="/",
+                          capture_output=True, text=True, timeout=60)
+    if "ModuleNotFoundError" in done.stderr or "Permission denied" in done.stderr:
+        pytest.skip("the checkout is not readable by other users")
+    assert done.stdout == ("Isolation(own_uid=False, network=True, prlimit=True)\n"
+                           "7\n101\n"), done.stderr

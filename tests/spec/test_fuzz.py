@@ -14,6 +14,8 @@ from polyglot.spec.ir import Spec
 from polyglot.spec.reader import parse_spec
 from polyglot.spec.run import run_spec
 
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*.vibee"))]
 SETTINGS = settings(max_examples=800, deadline=None, database=None,
@@ -45,7 +47,7 @@ def accept(text) -> None:
 @SETTINGS
 @given(values)
 def test_random_documents(doc):
-    accept(yaml.safe_dump(doc, allow_unicode=True))
+    accept(yaml.dump(doc, Dumper=DUMPER, allow_unicode=True))
 
 
 @SETTINGS
@@ -88,11 +90,11 @@ def _paths(node, prefix=()):
 @SETTINGS
 @given(st.sampled_from(SEEDS), st.integers(0, 10**6), values)
 def test_structural_mutations(seed, where, replacement):
-    doc = yaml.safe_load(seed)
+    doc = yaml.load(seed, Loader=LOADER)
     paths = list(_paths(doc))[1:]
     path = paths[where % len(paths)]
     parent = doc
     for part in path[:-1]:
         parent = parent[part]
     parent[path[-1]] = replacement
-    accept(yaml.safe_dump(doc, allow_unicode=True))
+    accept(yaml.dump(doc, Dumper=DUMPER, allow_unicode=True))
