@@ -33,7 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PROGRAMS = ROOT / "tests" / "metrics" / "codebleu" / "fixtures" / "programs"
 RESULTS = ROOT / "benchmarks" / "results" / "codebleu.md"
-LANGUAGES = {"python": "python", "java": "java", "c": "c"}  # ours -> codebleu's name
+BENCHMARKED = ("python", "java", "c")
+CODEBLEU_NAMES = {"csharp": "c_sharp"}  # ours -> codebleu's name, where they differ
 # The versions codebleu 0.7.0 last worked with; exact, so the baseline is reproducible.
 BASELINE_PINS = [
     "codebleu==0.7.0", "tree-sitter==0.22.3", "setuptools>=61",
@@ -86,12 +87,12 @@ def baseline_python(venv: Path) -> Path:
 
 
 def run_baseline(python: Path, corpus: dict[str, list[tuple[str, str]]]) -> dict:
-    named = {LANGUAGES[lang]: pairs for lang, pairs in corpus.items()}
+    named = {CODEBLEU_NAMES.get(lang, lang): pairs for lang, pairs in corpus.items()}
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     done = subprocess.run([python, "-c", BASELINE_SCRIPT], input=json.dumps(named), env=env,
                           capture_output=True, text=True, check=True)
     result = json.loads(done.stdout)
-    return {lang: result[LANGUAGES[lang]] for lang in corpus}
+    return {lang: result[CODEBLEU_NAMES.get(lang, lang)] for lang in corpus}
 
 
 # ---- the corpus -----------------------------------------------------------------------
@@ -99,13 +100,15 @@ def run_baseline(python: Path, corpus: dict[str, list[tuple[str, str]]]) -> dict
 KEYWORDS = {"if", "else", "elif", "for", "while", "return", "int", "long", "def", "class",
             "static", "void", "public", "private", "double", "in", "and", "or", "not",
             "None", "True", "False", "new", "const", "break", "continue", "self", "char"}
-COMMENT = {"python": "# checked", "java": "// checked", "c": "// checked"}
+# lines that are not statements: comments, closers, definitions, file headers
+HEADERS = ("#", "//", "/*", "*", "}", "def ", "class ", "<?php", "package ", "import ", "using ")
+COMMENT = {"python": "# checked", "ruby": "# checked"}  # others: "// checked"
 
 
 def _statement_lines(lines: list[str]) -> list[int]:
     """Indexes of lines that hold a simple statement (safe to delete, swap or copy)."""
     return [i for i, line in enumerate(lines)
-            if line.strip() and not line.strip().startswith(("#", "//", "/*", "*", "}", "def ", "class "))
+            if line.strip() and not line.strip().startswith(HEADERS)
             and not line.rstrip().endswith(("{", ":")) and not line.strip().startswith("@")]
 
 
@@ -141,7 +144,7 @@ def mutations(src: str, lang: str, seed: int) -> list[tuple[str, str]]:
         out.append((name, src.replace(old, new, 1) if old in src else src.replace(" == ", " != ", 1)))
     out.append(("constant", re.sub(r"\b0\b", "1", src, count=1)))
     indent = re.match(r"\s*", lines[stmts[0]]).group(0)
-    commented = lines[:stmts[0]] + [indent + COMMENT[lang]] + lines[stmts[0]:]
+    commented = lines[:stmts[0]] + [indent + COMMENT.get(lang, "// checked")] + lines[stmts[0]:]
     out.append(("add_comment", "\n".join(commented) + "\n"))
     out.append(("tight_spacing", re.sub(r" ([-+*/<>]=?|==) ", r"\1", src)))
     combo = re.sub(rf"\b{top}\b", "acc", src).replace(" + ", " * ", 1)
@@ -151,10 +154,10 @@ def mutations(src: str, lang: str, seed: int) -> list[tuple[str, str]]:
     return out
 
 
-def build_corpus() -> dict[str, list[tuple[str, str]]]:
+def build_corpus(languages=BENCHMARKED) -> dict[str, list[tuple[str, str]]]:
     """``lang -> [(reference, hypothesis), ...]``, the same on every run."""
     corpus = {}
-    for lang in LANGUAGES:
+    for lang in languages:
         pairs = []
         for path in sorted((PROGRAMS / lang).iterdir()):
             ref = path.read_text(encoding="utf-8")
@@ -241,8 +244,10 @@ def main() -> int:
     parser.add_argument("--venv", type=Path, default=Path(tempfile.gettempdir()) / "polyglot-codebleu-0.7.0",
                         help="where the baseline's virtual environment lives (created if missing)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="markdown report to write")
+    parser.add_argument("--languages", default=",".join(BENCHMARKED),
+                        help="comma-separated languages with programs under the fixtures folder")
     args = parser.parse_args()
-    corpus = build_corpus()
+    corpus = build_corpus(args.languages.split(","))
     theirs = run_baseline(baseline_python(args.venv), corpus)
     ours = run_ours(corpus, "compat")
     default = run_ours(corpus, "default")

@@ -12,12 +12,15 @@ mean*, once. The captures it reads:
                                   ``@flow.target`` ("comesFrom" / "computedFrom" edges)
     @flow.update                  ``x++``, ``x += y``: the target is read and written
     @flow.branch                  a conditional; its ``@flow.alternative`` children start from
-                                  the state before it, and a child captured ``@flow.else``
-                                  means some branch always runs
+                                  the state before it, the others run in sequence; the
+                                  states of all paths merge. A child captured ``@flow.else``
+                                  means some path always runs, so the state from before the
+                                  branch is not merged in (``(#set! flow.keep "always")``
+                                  or ``"never"`` overrides)
     @flow.loop                    analysed twice, so uses see definitions from the previous
                                   iteration; ``@flow.target``/``@flow.value``/``@flow.body``
-                                  describe a for-each, ``@flow.once`` / ``@flow.again`` what
-                                  the second pass repeats
+                                  describe a for-each; the second pass walks ``@flow.again``
+                                  and then everything but ``@flow.once`` (an initializer)
     @flow.first                   a child analysed before its siblings (comprehension clauses)
     @flow.skip                    a node that is not analysed at all
 
@@ -68,7 +71,8 @@ class Flow:
     again: list[Node] = field(default_factory=list)
     once: Node | None = None
     style: str = "pairs"   # compat only: "pairs", "list" or "zip" (see `_assign`)
-    keep: bool = False     # branch: always merge the state from before the branch
+    keep: str = "unless-else"  # branch: merge the state from before it "always", "never", or
+    #                            only when no child is captured ``@flow.else``
 
 
 @dataclass
@@ -116,9 +120,10 @@ def _record(caps: Captures, name: str, nodes: list[Node], match: dict, settings:
             flow.values += match.get("flow.value", [])
             flow.body += match.get("flow.body", [])
             flow.again += match.get("flow.again", [])
-            flow.once = (match.get("flow.once") or [flow.once])[0]
+            onces = [n for n in [flow.once, *match.get("flow.once", [])] if n is not None]
+            flow.once = min(onces, key=lambda n: n.start_byte) if onces else None
             flow.style = settings.get("flow.style", flow.style)
-            flow.keep = flow.keep or settings.get("flow.keep") == "always"
+            flow.keep = settings.get("flow.keep", flow.keep)
     elif name == "flow.alternative":
         caps.alternatives.update(n.id for n in nodes)
     elif name == "flow.else":
@@ -157,13 +162,20 @@ def _text(node: Node, source: bytes) -> str:
     return source[node.start_byte:node.end_byte].decode("utf-8", "replace").replace("\n", "")
 
 
-def compat_tokens(root: Node, source: bytes) -> list[Token]:
-    """codebleu's tokens: every leaf, strings and characters whole, comments left out."""
+def compat_tokens(root: Node, source: bytes, hidden: set[int] = frozenset()) -> list[Token]:
+    """codebleu's tokens: every leaf, strings and characters whole, comments left out.
+
+    ``hidden`` node ids are left out too: leaves today's grammar has and the older one
+    the package was measured with did not (Go's string contents).
+    """
     found: list[tuple[int, int, str, str]] = []
     skip_until = -1
     for node in iter_nodes(root):
         if node.start_byte < skip_until:
             continue  # inside a string taken whole
+        if node.id in hidden:
+            skip_until = max(node.end_byte, node.start_byte + 1)
+            continue
         if node.child_count == 0 or node.type in COMPAT_ATOMIC:
             if node.type != "comment":
                 found.append((node.start_byte, node.end_byte, _text(node, source), node.type))
@@ -193,10 +205,12 @@ class _Walk:
                  hashes: dict[str, int]) -> None:
         self.caps = caps
         self.compat = compat
-        self.tokens = compat_tokens(root, source) if compat else default_tokens(caps, source)
+        hidden = {n.id for n in caps.other.get("compat.untoken", [])}
+        self.tokens = compat_tokens(root, source, hidden) if compat else default_tokens(caps, source)
         self.starts = [t.start for t in self.tokens]
         self.by_span = {(t.start, t.end): t for t in self.tokens}
         self.scope_stack: list[int] = [root.id]
+        self.skip: set[int] = set()  # nodes a loop's second pass leaves out
         first_pos: dict[str, int] = {}
         for t in reversed(self.tokens):
             first_pos[t.code] = t.idx
@@ -256,6 +270,8 @@ class _Walk:
     # ---- the walk ---------------------------------------------------------------
 
     def walk(self, node: Node, states: dict) -> tuple[list[Entry], dict]:
+        if node.id in self.skip:
+            return [], states
         token = self.token_of(node)
         if token is not None:
             return self.leaf(node, token, states)
@@ -308,6 +324,13 @@ class _Walk:
         return [], states
 
     def _define(self, node: Node, flow: Flow, states: dict) -> tuple[list[Entry], dict]:
+        if self.compat and not flow.values:  # `int x;`: each name is a bare definition
+            states = dict(states)
+            entries = []
+            for token in (t for n in flow.targets for t in self.tokens_in(n)):
+                entries.append((token.code, token.idx, COMES_FROM, [], []))
+                states[token.code] = [token.idx]
+            return entries, states
         return self._assign(node, flow, states, COMES_FROM)
 
     def _assign(self, node: Node, flow: Flow, states: dict,
@@ -397,19 +420,17 @@ class _Walk:
         entries: list[Entry] = []
         current = states
         outcomes: list[dict] = []
-        alternative = False
         has_else = False
         for child in node.children:
             has_else = has_else or child.id in self.caps.elses
-            alternative = alternative or child.id in self.caps.alternatives
-            if alternative:
+            if child.id in self.caps.alternatives:
                 found, after = self.walk(child, states)
                 outcomes.append(after)
             else:
                 found, current = self.walk(child, current)
             entries += found
         outcomes.append(current)
-        if flow.keep or not has_else:
+        if flow.keep == "always" or (flow.keep != "never" and not has_else):
             outcomes.append(states)
         merged: dict = {}
         for outcome in outcomes:
@@ -428,10 +449,14 @@ class _Walk:
             children = node.children
             states = self.walk_all(children, states, entries)
             if flow.once is not None or flow.again:
+                # the second pass: what `@flow.again` names, then everything but `@flow.once`
                 states = self.walk_all(flow.again, states, entries)
                 if flow.once is not None:
-                    after = [c.id for c in children].index(flow.once.id) + 1
-                    states = self.walk_all(children[after:], states, entries)
+                    self.skip.add(flow.once.id)
+                    try:
+                        states = self.walk_all(children, states, entries)
+                    finally:
+                        self.skip.discard(flow.once.id)
             else:
                 states = self.walk_all(children, states, entries)
         return self.merge_loop(entries), states

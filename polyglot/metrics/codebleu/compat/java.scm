@@ -13,7 +13,7 @@
 (update_expression) @flow.update
 ; if (c) a; else b;     everything from `else` on starts from the state before the `if`
 (if_statement) @flow.branch
-(if_statement "else" @flow.alternative @flow.else)
+(if_statement "else" @flow.alternative @flow.else alternative: (_) @flow.alternative)
 ; for (int i = 0; i < n; i++) body    the second pass starts after the declaration
 (for_statement init: (local_variable_declaration) @flow.once) @flow.loop
 ; for (int v : xs) body

@@ -1,0 +1,4 @@
+; Go comments, stripped before CodeBLEU compares code.
+
+; // note    /* note */
+(comment) @comment

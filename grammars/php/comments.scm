@@ -1,0 +1,4 @@
+; PHP comments, stripped before CodeBLEU compares code.
+
+; // note    # note    /* note */    /** PHPDoc. */
+(comment) @comment

@@ -1,0 +1,4 @@
+; Ruby comments, stripped before CodeBLEU compares code.
+
+; # note    =begin ... =end
+(comment) @comment
