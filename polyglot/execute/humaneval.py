@@ -22,12 +22,11 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from polyglot.io import write_atomic
 from polyglot.errors import SpecError, did_you_mean
 from polyglot.execute.runner import Job, run_jobs
 from polyglot.execute.sandbox import ExecResult, Limits, isolation, run
@@ -253,17 +252,4 @@ def _last_line(text: str) -> str:
 
 def write_results(path: str | os.PathLike, records: Iterable[dict]) -> None:
     """Write one JSON object per line, atomically: a temp file beside `path`, then rename."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        os.fchmod(fd, 0o644)  # mkstemp's 0600 would hide the results from other users
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            for record in records:
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
