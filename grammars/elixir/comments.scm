@@ -1,0 +1,4 @@
+; Elixir comments, stripped before CodeBLEU compares code.
+
+; # note
+(comment) @comment

@@ -1,0 +1,4 @@
+; Lua comments, stripped before CodeBLEU compares code.
+
+; -- note    --[[ note ]]
+(comment) @comment

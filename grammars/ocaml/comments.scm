@@ -1,0 +1,4 @@
+; OCaml comments, stripped before CodeBLEU compares code.
+
+; (* note *)    (** odoc *)
+(comment) @comment

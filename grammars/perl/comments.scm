@@ -1,0 +1,6 @@
+; Perl comments and POD, stripped before CodeBLEU compares code.
+
+; # note
+(comment) @comment
+; =pod ... =cut
+(pod) @comment

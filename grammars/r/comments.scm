@@ -1,0 +1,4 @@
+; R comments, stripped before CodeBLEU compares code.
+
+; # note    #' roxygen
+(comment) @comment

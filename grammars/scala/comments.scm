@@ -1,0 +1,5 @@
+; Scala comments, stripped before CodeBLEU compares code.
+
+; // note    /* note */    /** Scaladoc. */
+(comment) @comment
+(block_comment) @comment
