@@ -17,12 +17,11 @@
 ; let sum_even xs = ...    let total = ref 0    (the name lives in the enclosing scope)
 ((let_binding pattern: (value_name) @local.definition.variable)
   (#set! definition.scope "parent"))
-; let f x (y, z) = ...    fun x -> ...
+; let f x = ...    fun x -> ...      (tuples: see tuple_pattern below)
 (parameter pattern: (value_pattern) @local.definition.parameter)
-(parameter pattern: (tuple_pattern (value_pattern) @local.definition.parameter))
 ; for i = 0 to 3 do ... done
 (for_expression name: (value_pattern) @local.definition.variable)
-; match xs with y :: rest -> ...
+; match xs with y :: rest -> ...    let (a, b) = pair in ...    let f (x, y) = ...
 (match_case pattern: (value_pattern) @local.definition.variable)
 (cons_pattern (value_pattern) @local.definition.variable)
 (tuple_pattern (value_pattern) @local.definition.variable)

@@ -18,8 +18,7 @@
 ((subroutine_declaration_statement name: (bareword) @local.definition.function)
   (#set! definition.scope "parent"))
 ; my $total = 0;    my ($xs, $k) = @_;    my @list;    our %h;
-(variable_declaration variable: (_) @local.definition.variable)
-(variable_declaration variables: (_) @local.definition.variable)
+(variable_declaration [(scalar) (array) (hash)] @local.definition.variable)
 ; foreach my $x (@xs) { ... }
 (for_statement variable: (_) @local.definition.variable)
 

@@ -22,13 +22,13 @@
 (enum_item name: (type_identifier) @local.definition.type)
 ; fn f(a: i32, mut b: i32)
 (parameter pattern: (identifier) @local.definition.parameter)
-(parameter pattern: (mut_pattern (identifier) @local.definition.parameter))
 ; |x, y| x + y
 (closure_parameters (identifier) @local.definition.parameter)
 ; let x = 1;    let mut y = 2;    let (a, b) = pair;
 (let_declaration pattern: (identifier) @local.definition.variable)
-(let_declaration pattern: (mut_pattern (identifier) @local.definition.variable))
 (tuple_pattern (identifier) @local.definition.variable)
+; let (mut a, b) = pair;
+(mut_pattern (identifier) @local.definition.variable)
 ; for x in xs { ... }
 (for_expression pattern: (identifier) @local.definition.variable)
 ; Some(v) => v    if let Some(v) = opt { ... }

@@ -124,13 +124,20 @@ def read_query_parts(lang: str, name: str, folder: Path | None = None) -> list[s
 
 
 def split_patterns(source: str) -> list[str]:
-    """Top-level patterns of a query, each with the comments above it."""
+    """Top-level patterns of a query, each with the comment lines just above it."""
     patterns: list[str] = []
     current: list[str] = []
     depth = 0
     i = 0
+
+    def holds_pattern() -> bool:
+        return any(c.strip() and not c.lstrip().startswith(";") for c in current)
+
     while i < len(source):
         ch = source[i]
+        if depth == 0 and ch in "([;" and holds_pattern():
+            patterns.append("".join(current))
+            current = []
         if ch == ";":  # a comment runs to the end of the line
             end = source.find("\n", i)
             end = len(source) if end < 0 else end + 1
@@ -144,15 +151,11 @@ def split_patterns(source: str) -> list[str]:
             current.append(source[i:end + 1])
             i = end + 1
             continue
-        if depth == 0 and ch in "([" and any(c.strip() and not c.lstrip().startswith(";")
-                                              for c in current):
-            patterns.append("".join(current))
-            current = []
-        depth += ch in "([" 
+        depth += ch in "(["
         depth -= ch in ")]"
         current.append(ch)
         i += 1
-    if "".join(current).strip():
+    if holds_pattern():
         patterns.append("".join(current))
     return patterns
 
