@@ -1,0 +1,78 @@
+import random
+import re
+
+import pytest
+
+from polyglot.data.describe import Words, describe, describe_sample
+from polyglot.data.sample import Node, Sample, sample
+from polyglot.langpacks import human_packs
+from polyglot.spec.ir import Param
+from polyglot.spec.types import FLOAT, INT, Type, list_of
+
+PACKS = human_packs()
+LANGS = sorted(PACKS)
+SAMPLES = [sample(random.Random(f"words/{i}")) for i in range(40)]
+PLACEHOLDER = re.compile(r"\{[A-Za-z_]+\}")
+
+
+class First:
+    """An rng stand-in that always takes the first paraphrase."""
+
+    def choice(self, seq):
+        return seq[0]
+
+
+ITEM = Type("Item")
+_item = Node("name", ITEM, value="item")
+TOTAL = Sample("total_items", (Param("items", list_of(ITEM)), Param("n", INT)), FLOAT, (), (), Node(
+    "sum", FLOAT, (("expr", Node("multiply", FLOAT, (("a", Node("field", FLOAT, (("x", _item), ("field", "price")))),
+                                                     ("b", Node("field", INT, (("x", _item), ("field", "qty"))))))),
+                   ("item", "item"), ("items", Node("name", list_of(ITEM), value="items")))), ())
+
+
+def test_twenty_languages():
+    assert len(LANGS) == 20
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("en", Words("a list of items, a value n", "total_items is computed",
+                 "returns the sum of the price of item times the qty of item over all item in items")),
+    ("ja", Words("itemsのリスト, 値n", "total_itemsを計算するとき",
+                 "itemsの各itemについてitemのprice掛けるitemのqtyを合計したものを返す")),
+    ("tr", Words("bir items listesi, bir n değeri", "total_items hesaplandığında",
+                 "items içindeki her item için item nesnesinin price alanı çarpı item nesnesinin qty alanı "
+                 "toplamı değerini döndürür")),
+])
+def test_nested_templates_in_each_languages_order(lang, words):
+    assert describe_sample(TOTAL, PACKS[lang], First()) == words
+
+
+def test_leaves_are_written_as_in_the_body():
+    node = Node("add", INT, (("a", Node("name", INT, value="n")), ("b", Node("literal", INT, value=-2))))
+    assert describe(node, PACKS["en"], First()) == "n plus -2"
+    member = Node("equals", INT, (("a", Node("name", Type("Color"), value="c")),
+                                  ("b", Node("member", Type("Color"), value=("Color", "red")))))
+    assert describe(member, PACKS["de"], First()) == "c ist gleich Color.red"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_unfilled_placeholder_and_every_parameter_named(lang):
+    for i, s in enumerate(SAMPLES):
+        words = describe_sample(s, PACKS[lang], random.Random(f"{lang}/{i}"))
+        for text in (words.given, words.when, words.then):
+            assert not PLACEHOLDER.search(text), text
+        assert s.name in words.when
+        for p in s.params:
+            assert p.name in words.given and p.name in words.then, (p.name, words)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_paraphrase_variety(lang):
+    thens = {describe_sample(TOTAL, PACKS[lang], random.Random(seed)).then for seed in range(10)}
+    assert len(thens) >= 2
+
+
+def test_dropping_given_keeps_the_other_words():
+    full = describe_sample(SAMPLES[3], PACKS["ru"], random.Random(5))
+    bare = describe_sample(SAMPLES[3], PACKS["ru"], random.Random(5), given=False)
+    assert bare == Words("", full.when, full.then) and full.given

@@ -1,0 +1,125 @@
+import json
+import random
+from collections import Counter
+
+import pytest
+
+from polyglot.body.check import check_body
+from polyglot.body.evaluate import EvalError, evaluate
+from polyglot.data.augment import Variant
+from polyglot.data.dataset import record_spec, to_record
+from polyglot.data.describe import Words
+from polyglot.data.sample import (FORMS, Dropped, Node, Sample, body_text, constructs, run_tests,
+                                  sample)
+from polyglot.spec.ir import Param
+from polyglot.spec.run import run_spec
+from polyglot.spec.types import BOOL, FLOAT, INT, STRING, list_of
+from polyglot.spec.values import values_equal
+
+SAMPLES = [sample(random.Random(f"test/{i}")) for i in range(150)]
+
+
+def name(id, t):
+    return Node("name", t, value=id)
+
+
+def lit(value, t):
+    return Node("literal", t, value=value)
+
+
+def test_every_body_checks_with_the_sampled_type():
+    for s in SAMPLES:
+        assert check_body(s.body, s.context).type == s.returns, s.body
+
+
+def test_every_body_reproduces_its_recorded_answers():
+    for s in SAMPLES:
+        typed = check_body(s.body, s.context)
+        assert len(s.tests) >= 2 and len({json.dumps(str(c.expected)) for c in s.tests if not c.raises}) >= 2
+        for case in s.tests:
+            if case.raises:
+                with pytest.raises(EvalError):
+                    evaluate(typed, dict(case.inputs))
+            else:
+                assert values_equal(evaluate(typed, dict(case.inputs)), case.expected), (s.body, case)
+
+
+def test_records_read_back_and_pass_on_the_evaluator():
+    for s in SAMPLES[:60]:
+        record = json.loads(json.dumps(to_record("s1", "s1", Variant(s), {"en": Words("", "", "x")})))
+        results = run_spec(record_spec(record))
+        assert [r.status for r in results] == ["passed"] * len(s.tests), (s.body, results)
+
+
+def test_every_parameter_is_used_and_every_declaration_needed():
+    for s in SAMPLES:
+        used = {n.value for n in s.tree.walk() if n.op == "name"}
+        assert all(p.name in used for p in s.params), s.body
+        for r in s.records:
+            assert r.name in s.body or any(r.name in str(p.type) for p in s.params) or r.name in str(s.returns)
+
+
+def test_every_construct_is_sampled():
+    seen = Counter(c for s in SAMPLES for c in constructs(s.tree))
+    assert sorted(seen) == sorted(FORMS)
+
+
+def test_same_seed_same_sample_and_pinned():
+    again = sample(random.Random("test/0"))
+    assert again == SAMPLES[0]
+    s = sample(random.Random("0/0"))
+    assert (s.name, s.body, str(s.returns)) == ("choose_target", "'x' if target > 0.5 else '-'", "String")
+    assert [(dict(c.inputs)["target"], c.expected) for c in s.tests] == [
+        (14, "x"), (0, "-"), (11, "x"), (15, "x"), (3, "x")]
+
+
+@pytest.mark.parametrize("tree, text", [
+    (Node("multiply", INT, (("a", Node("add", INT, (("a", name("a", INT)), ("b", lit(2, INT))))),
+                            ("b", lit(2, INT)))), "(a + 2) * 2"),
+    (Node("subtract", INT, (("a", name("a", INT)),
+                            ("b", Node("subtract", INT, (("a", name("b", INT)), ("b", name("c", INT))))))),
+     "a - (b - c)"),
+    (Node("multiply", INT, (("a", name("a", INT)), ("b", lit(-1, INT)))), "a * -1"),
+    (Node("upper", STRING, (("x", Node("if_else", STRING, (("cond", name("f", BOOL)), ("then", name("s", STRING)),
+                                                            ("else", lit("x", STRING))))),)),
+     "(s if f else 'x').upper()"),
+    (Node("count", INT, (("item", "x"), ("items", name("xs", list_of(INT))),
+                         ("cond", Node("greater_than", BOOL, (("a", name("x", INT)), ("b", lit(2.5, FLOAT))))))),
+     "sum(1 for x in xs if x > 2.5)"),
+    (Node("is_empty", BOOL, (("x", Node("filter", list_of(INT), (
+        ("item", "x"), ("items", name("xs", list_of(INT))),
+        ("cond", Node("equals", BOOL, (("a", name("x", INT)), ("b", lit(0, INT))))))),),)),
+     "len([x for x in xs if x == 0]) == 0"),
+    (Node("join", STRING, (("items", name("ws", list_of(STRING))), ("sep", lit(", ", STRING)))), "', '.join(ws)"),
+])
+def test_body_text_has_one_spelling_with_needed_parentheses(tree, text):
+    assert body_text(tree) == text
+
+
+def _draft(tree, params):
+    return Sample("f", tuple(params), tree.type, (), (), tree, ())
+
+
+def test_constant_bodies_are_dropped():
+    tree = Node("greater_than", BOOL, (("a", Node("length", INT, (("x", name("s", STRING)),))), ("b", lit(-1, INT))))
+    draft = _draft(tree, [Param("s", STRING)])
+    with pytest.raises(Dropped) as info:
+        run_tests(draft, check_body(draft.body, draft.context), random.Random(0))
+    assert info.value.reason == "constant"
+
+
+def test_bodies_failing_on_every_input_are_dropped():
+    tree = Node("divide", FLOAT, (("a", name("n", INT)), ("b", lit(0, INT))))
+    draft = _draft(tree, [Param("n", INT)])
+    with pytest.raises(Dropped) as info:
+        run_tests(draft, check_body(draft.body, draft.context), random.Random(0))
+    assert info.value.reason == "errors"
+
+
+def test_kept_cases_show_every_different_answer_first():
+    tree = Node("divide", FLOAT, (("a", lit(1, INT)), ("b", name("n", INT))))
+    draft = _draft(tree, [Param("n", INT)])
+    cases = run_tests(draft, check_body(draft.body, draft.context), random.Random(3))
+    assert [c.name for c in cases] == ["case_1", "case_2", "case_3", "case_4", "case_5"]
+    answers = [c.expected for c in cases if not c.raises]
+    assert len(set(answers)) == len(answers)
