@@ -59,6 +59,12 @@ class Segment:
     dataflow: tuple[tuple, ...]
 
 
+def _ratio(counts: Sequence[float]) -> tuple[float, float]:
+    """Order ``(matched, total)`` pairs by match rate, then size; empty ones come last."""
+    matched, total = counts
+    return (matched / total if total else -1.0, total)
+
+
 def _short(weight: float) -> str:
     """``0.25`` -> ``.25``, ``1.0`` -> ``1``: the signature's spelling of a weight."""
     text = f"{weight:g}"
@@ -149,13 +155,15 @@ class CodeBLEU(Metric):
         stats = ngram.bleu_statistics(hyp.counts, ref_counts, hyp.length, ref_lens, self.compat)
         stats += ngram.weighted_statistics(hyp.counts, ref_counts, hyp.length, ref_lens,
                                            self.keywords, self.compat)
-        syn = [0, 0]
-        flow = [0, 0]
-        for ref in refs:
-            m, t = syntax.match_counts(list(hyp.subtrees), list(ref.subtrees), clipped=not self.compat)
-            syn = [syn[0] + m, syn[1] + t]
-            m, t = dataflow.match_counts(list(hyp.dataflow), list(ref.dataflow))
-            flow = [flow[0] + m, flow[1] + t]
+        # codebleu sums the structural matches over all references; default mode takes
+        # the reference that matches best, so a hypothesis equal to one of them scores 1.
+        syn = [(syntax.match_counts(hyp.subtrees, r.subtrees, clipped=not self.compat)) for r in refs]
+        flow = [dataflow.match_counts(hyp.dataflow, r.dataflow) for r in refs]
+        if self.compat:
+            syn = [[sum(c) for c in zip(*syn)]]
+            flow = [[sum(c) for c in zip(*flow)]]
+        syn = max(syn, key=_ratio)
+        flow = max(flow, key=_ratio)
         return [*stats, *syn, *flow]
 
     def components(self, stats: Sequence[float]) -> dict[str, float | None]:

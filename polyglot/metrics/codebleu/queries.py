@@ -17,6 +17,7 @@ folder that has the language wins, so a user can override a whole language.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -185,9 +186,13 @@ def compile_query(language: Language, source: str | list[str], origin: str) -> Q
                             found=" ".join(pattern.split())[:120],
                             hint="write (#set! ...) first: tree-sitter 0.26.1 crashes on the other order")
     *bases, own = parts
-    kept = [p for base in bases for p in split_patterns(base) if _compiles(language, p)]
+    if bases:
+        try:
+            return Query(language, "\n".join(parts))
+        except QueryError:  # some base pattern does not fit this grammar: keep those that do
+            bases = [p for base in bases for p in split_patterns(base) if _compiles(language, p)]
     try:
-        return Query(language, "\n".join([*kept, own]))
+        return Query(language, "\n".join([*bases, own]))
     except QueryError as err:
         raise SpecError(f"bad tree-sitter query: {err}", file=origin) from None
 
@@ -236,6 +241,10 @@ def load_language(name: str) -> Language:
 def load_grammar(lang: str) -> CodeGrammar:
     """Read and compile everything CodeBLEU needs for ``lang``.
 
+    Compiling queries takes up to half a second for the larger grammars, so the result
+    is memoised per language and grammar folder (it is immutable: cursors, not queries,
+    hold the state of a search).
+
     Args:
         lang: a language name or alias (``rust``, ``c_sharp``).
 
@@ -246,7 +255,11 @@ def load_grammar(lang: str) -> CodeGrammar:
         SpecError: unknown language, a bad query, or a broken ``inherits``.
     """
     name = canonical_language(lang)
-    folder = grammar_dir(name)
+    return _load_grammar(name, grammar_dir(name))
+
+
+@functools.lru_cache(maxsize=64)
+def _load_grammar(name: str, folder: Path) -> CodeGrammar:
     language = load_language(name)
     return CodeGrammar(
         name=name,
