@@ -1,0 +1,99 @@
+"""`polyglot translate`: a spec -> code and its tests, in one or more languages."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from polyglot.codegen import load_code_pack, project_problems, render_project, resolve_targets, verify_project
+from polyglot.errors import SpecError
+from polyglot.io import write_atomic
+from polyglot.spec.reader import read_spec
+
+
+@click.command("translate")
+@click.argument("spec", type=click.Path(dir_okay=False))
+@click.option("--to", "targets", required=True, metavar="LANG[,LANG...]|all",
+              help="Target languages, comma-separated, or `all` for every code pack.")
+@click.option("-o", "--output", type=click.Path(file_okay=False), default=None,
+              help="Write files here (one language: into DIR; several: DIR/<lang>/). "
+                   "Without it, one language is printed to stdout.")
+@click.option("--verify", is_flag=True, help="Build the code and run its generated tests (needs the toolchain).")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist under -o.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON report (files, syntax, verification).")
+def command(spec: str, targets: str, output: str | None, verify: bool, force: bool, as_json: bool) -> None:
+    """Render SPEC into code and tests for each target language.
+
+    Every file is parsed with the language's tree-sitter grammar; --verify also compiles
+    it and runs the tests. Exit status: 0 ok, 1 a syntax problem or a failing test,
+    2 bad input (a malformed spec, an unknown language, a file in the way).
+
+    \b
+    Examples:
+      polyglot translate examples/cart.vibee --to python
+      polyglot translate examples/cart.vibee --to rust,javascript -o out/ --verify
+      polyglot translate examples/cart.vibee --to all -o out/ --force --json
+    """
+    parsed = read_spec(spec)
+    names = resolve_targets(targets)
+    if output is None and len(names) > 1 and not as_json:
+        raise click.UsageError("several target languages need -o DIR (or --json)")
+    packs = {name: load_code_pack(name) for name in names}
+    projects = {name: render_project(packs[name], [parsed]) for name in names}
+    problems = {name: project_problems(packs[name], projects[name]) for name in names}
+
+    written: dict[str, list[str]] = {name: [] for name in names}
+    if output is not None:
+        planned: dict[Path, tuple[str, str]] = {}
+        for name, project in projects.items():
+            folder = Path(output) if len(names) == 1 else Path(output) / name
+            planned.update({folder / path: (name, text) for path, text in project.files.items()})
+        existing = sorted(str(p) for p in planned if p.exists())
+        if existing and not force:
+            raise SpecError(f"refusing to overwrite {len(existing)} existing file(s): "
+                            + ", ".join(existing[:5]) + (" ..." if len(existing) > 5 else ""),
+                            hint="pass --force to overwrite")
+        for path, (name, text) in planned.items():
+            write_atomic(path, text)
+            written[name].append(os.fspath(path))
+
+    reports = {name: verify_project(packs[name], projects[name]) for name in names} if verify else {}
+    failed = any(problems.values()) or any(not r.ok for r in reports.values())
+
+    if as_json:
+        click.echo(json.dumps({"spec": parsed.name, "targets": [
+            {"language": name,
+             "files": projects[name].files if output is None else None,
+             "written": written[name],
+             "syntax": [str(p) for p in problems[name]],
+             "verify": reports[name].to_dict() if name in reports else None}
+            for name in names], "exit": 1 if failed else 0}, ensure_ascii=False, indent=2))
+    else:
+        for name in names:
+            if output is None:
+                line = packs[name].comments["line"]
+                for path, text in projects[name].files.items():
+                    click.echo(f"{line} ==> {path} <==")
+                    click.echo(text)
+            for problem in problems[name]:
+                click.echo(f"{name}: syntax: {problem}", err=True)
+            if name in reports:
+                _echo_report(reports[name], err=output is None)
+        for path in (p for name in names for p in written[name]):
+            click.echo(f"wrote {path}", err=True)
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+def _echo_report(report, err: bool) -> None:
+    for case in report.cases:
+        mark = "PASS" if case.status == "passed" else "FAIL"
+        detail = f"  ({case.detail})" if case.detail and case.status != "passed" else ""
+        click.echo(f"  {mark} {case.id}{detail}", err=err)
+    tail = "" if report.ok else f" [{report.stage}]"
+    click.echo(f"{report.language}: {report.passed} passed, {report.failed} failed "
+               f"in {report.seconds:.1f} s{tail}", err=err)
+    if report.stage in ("compile", "timeout") and report.output:
+        click.echo(report.output, err=err)
