@@ -8,7 +8,6 @@ import time
 import click
 
 from polyglot.data.dataset import SPLIT_BY, SPLITS, resolve_languages, synthesize, write_dataset
-from polyglot.errors import SpecError
 
 
 @click.group("data")
@@ -60,8 +59,6 @@ def synth(n: int, langs: str, seed: int, out_dir: str, split_by: str, augment: i
     codes = resolve_languages(langs)
     if progress is None:
         progress = sys.stderr.isatty()
-    if valid_frac + test_frac >= 1:
-        raise SpecError("--valid-frac and --test-frac leave no training data")
     started = time.perf_counter()
     dataset = synthesize(n, codes, seed=seed, split_by=split_by, augment_per_sample=augment,
                          valid_frac=valid_frac, test_frac=test_frac, progress=progress)

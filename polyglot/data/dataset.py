@@ -37,7 +37,7 @@ from tqdm import tqdm
 from polyglot.body.check import BodyContext, check_body
 from polyglot.data.augment import AUGMENTATIONS, Variant, augment
 from polyglot.data.describe import Words, describe_sample
-from polyglot.data.sample import Sample, constructs, sample, to_json
+from polyglot.data.sample import constructs, sample, to_json
 from polyglot.errors import SpecError, did_you_mean
 from polyglot.io import write_atomic
 from polyglot.langpacks import HumanPack, human_packs
@@ -401,6 +401,6 @@ def read_records(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-__all__ = ["Dataset", "SPLITS", "SPLIT_BY", "Sample", "construct_pairs", "describe_variant", "format_source",
+__all__ = ["Dataset", "SPLITS", "SPLIT_BY", "construct_pairs", "describe_variant", "format_source",
            "read_records", "record_spec", "resolve_languages", "source_text", "split_combo", "split_random",
            "synthesize", "target_text", "to_record", "write_dataset"]

@@ -260,7 +260,8 @@ class Namer:
         thrown away does not use one up. `taken` holds the loop variables in scope.
         """
         word = self.singular.get(items.value) if items.op == "name" else None
-        options = ((word, word[0]) if word else ()) + LOOP_NAMES
+        options = [word, word[0]] if word else []
+        options += [*LOOP_NAMES, *(f"x{i}" for i in range(2, len(taken) + 3))]
         return next(o for o in options if o not in self.used and o not in taken)
 
 
