@@ -50,15 +50,32 @@ class ConformanceResult:
     render_s: float
     report: VerifyReport | None = None
 
+    expected_failures: frozenset[str] = frozenset()
+
+    def as_expected(self, case_id: str, status: str) -> bool:
+        """A case with a body must pass; a stub's case must be reported failed."""
+        return status == ("failed" if case_id in self.expected_failures else "passed")
+
     def per_spec(self) -> dict[str, tuple[int, int]]:
-        """spec name -> (cases passed, cases in all); needs `report`."""
-        outcome = {c.id: c.status == "passed" for c in (self.report.cases if self.report else [])}
-        return {s.spec: (sum(outcome.get(i, False) for i in s.case_ids), len(s.case_ids))
-                for s in self.project.specs}
+        """spec name -> (cases that behaved as expected, cases in all); needs `report`."""
+        status = {c.id: c.status for c in (self.report.cases if self.report else [])}
+        return {s.spec: (sum(self.as_expected(i, status.get(i, "missing")) for i in s.case_ids),
+                         len(s.case_ids)) for s in self.project.specs}
+
+    def unexpected(self) -> list:
+        """Cases that did not behave as expected (all of them when not verified)."""
+        cases = self.report.cases if self.report else []
+        return [c for c in cases if not self.as_expected(c.id, c.status)]
 
     @property
     def ok(self) -> bool:
-        return not self.problems and self.report is not None and self.report.ok
+        """No syntax problem; every case as expected; the runner's exit status and summary
+        agree with the failures it printed (which stubs make non-zero)."""
+        if self.problems or self.report is None or self.report.stage != "run" or self.unexpected():
+            return False
+        failures = len(self.expected_failures)
+        return self.report.summary == f"{len(self.report.cases) - failures} passed, {failures} failed" and \
+            (self.report.exit_code != 0) == (failures > 0)
 
 
 def run_conformance(pack: CodePack, specs: list[Spec], verify: bool = True) -> ConformanceResult:
@@ -70,7 +87,10 @@ def run_conformance(pack: CodePack, specs: list[Spec], verify: bool = True) -> C
     start = time.perf_counter()
     project = render_project(pack, specs)
     render_s = time.perf_counter() - start
-    result = ConformanceResult(pack.name, project, project_problems(pack, project), render_s)
+    stubs = frozenset(f"{files.prefix}/{b.name}/{c.name}" for spec, files in zip(specs, project.specs)
+                      for b in spec.behaviors if b.body is None for c in b.tests)
+    result = ConformanceResult(pack.name, project, project_problems(pack, project), render_s,
+                               expected_failures=stubs)
     if verify:
         result.report = verify_project(pack, project)
     return result

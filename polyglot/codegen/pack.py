@@ -102,7 +102,8 @@ class ExprTemplate:
         template: the text, `{{0}}`, `{{1}}`... for the node's operands.
         prec: precedence of the result (1-99; `ATOM` = 100 for calls and atoms).
         assoc: `left`, `right` or `none`: which operand may share the precedence.
-        inner: if set, the least precedence every enclosed operand needs (overrides assoc).
+        inner: the precedence of the operator inside the template when it differs from the
+            result's, e.g. 10 for `checked({{0}} + {{1}})`, whose result is an atom.
     """
 
     template: Template

@@ -95,12 +95,13 @@ def fill_expr(entry: ExprTemplate, values: Mapping[str, str | Rendered], paren: 
 
 
 def _needed(entry: ExprTemplate, m, operands: list) -> int:
-    if entry.inner is not None:
-        return entry.inner
+    """The least precedence operand `m` needs: the edge operand (first when
+    left-associative, last when right) may equal the operator's, the others exceed it."""
+    p = entry.inner if entry.inner is not None else entry.prec
     if entry.assoc == "none":
-        return entry.prec + 1
+        return p + 1
     edge = operands[0] if entry.assoc == "left" else operands[-1]
-    return entry.prec if m.start() == edge.start() else entry.prec + 1
+    return p if m.start() == edge.start() else p + 1
 
 
 class Renderer:
