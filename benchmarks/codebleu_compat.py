@@ -44,6 +44,7 @@ BASELINE_PINS = [
     "tree-sitter-rust==0.21.2",
 ]
 COMPONENTS = ("codebleu", "ngram", "weighted_ngram", "syntax", "dataflow")
+LARGE_COPIES = 3  # a large file: every program of a language, three times (~400-700 lines)
 GOAL_DIFF = 0.005
 GOAL_SPEEDUP = 20.0
 
@@ -54,16 +55,18 @@ from codebleu import calc_codebleu
 KEYS = {"codebleu": "codebleu", "ngram": "ngram_match_score",
         "weighted_ngram": "weighted_ngram_match_score", "syntax": "syntax_match_score",
         "dataflow": "dataflow_match_score"}
-corpus = json.load(sys.stdin)
+corpus, repeat = json.load(sys.stdin)
 out = {}
 for lang, pairs in corpus.items():
     calc_codebleu([pairs[0][0]], [pairs[0][1]], lang)  # warm-up: imports, first parser
-    start = time.perf_counter()
-    scores = [calc_codebleu([ref], [hyp], lang) for ref, hyp in pairs]
-    pair_time = time.perf_counter() - start
-    start = time.perf_counter()
-    whole = calc_codebleu([r for r, _ in pairs], [h for _, h in pairs], lang)
-    corpus_time = time.perf_counter() - start
+    pair_time = corpus_time = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        scores = [calc_codebleu([ref], [hyp], lang) for ref, hyp in pairs]
+        pair_time = min(pair_time, time.perf_counter() - start)
+        start = time.perf_counter()
+        whole = calc_codebleu([r for r, _ in pairs], [h for _, h in pairs], lang)
+        corpus_time = min(corpus_time, time.perf_counter() - start)
     out[lang] = {"pairs": [{k: s[v] for k, v in KEYS.items()} for s in scores],
                  "corpus": {k: whole[v] for k, v in KEYS.items()},
                  "pair_time": pair_time, "corpus_time": corpus_time}
@@ -86,10 +89,10 @@ def baseline_python(venv: Path) -> Path:
     return python
 
 
-def run_baseline(python: Path, corpus: dict[str, list[tuple[str, str]]]) -> dict:
+def run_baseline(python: Path, corpus: dict[str, list[tuple[str, str]]], repeat: int = 1) -> dict:
     named = {CODEBLEU_NAMES.get(lang, lang): pairs for lang, pairs in corpus.items()}
     env = {**os.environ, "PYTHONHASHSEED": "0"}
-    done = subprocess.run([python, "-c", BASELINE_SCRIPT], input=json.dumps(named), env=env,
+    done = subprocess.run([python, "-c", BASELINE_SCRIPT], input=json.dumps([named, repeat]), env=env,
                           capture_output=True, text=True, check=True)
     result = json.loads(done.stdout)
     return {lang: result[CODEBLEU_NAMES.get(lang, lang)] for lang in corpus}
@@ -166,22 +169,35 @@ def build_corpus(languages=BENCHMARKED) -> dict[str, list[tuple[str, str]]]:
     return corpus
 
 
+def build_large_corpus(languages=BENCHMARKED, copies: int = LARGE_COPIES) -> dict[str, list[tuple[str, str]]]:
+    """Whole files: a language's programs concatenated ``copies`` times, and their mutations."""
+    corpus = {}
+    for lang in languages:
+        ref = "\n".join(p.read_text(encoding="utf-8") for p in sorted((PROGRAMS / lang).iterdir())) * copies
+        corpus[lang] = [(ref, hyp) for _, hyp in mutations(ref, lang, zlib.crc32(lang.encode()))]
+    return corpus
+
+
 # ---- ours -----------------------------------------------------------------------------
 
-def run_ours(corpus: dict[str, list[tuple[str, str]]], mode: str) -> dict:
+def run_ours(corpus: dict[str, list[tuple[str, str]]], mode: str, repeat: int = 1) -> dict:
+    """Score every pair, then each language as a corpus; a fresh metric (empty caches) each time."""
     from polyglot.metrics.codebleu import CodeBLEU
 
     out = {}
     for lang, pairs in corpus.items():
         CodeBLEU(lang, mode=mode).sentence_score(pairs[0][1], [pairs[0][0]])  # warm-up
-        start = time.perf_counter()
-        metric = CodeBLEU(lang, mode=mode)
-        scores = [_components(metric, metric.sentence_score(hyp, [ref])) for ref, hyp in pairs]
-        pair_time = time.perf_counter() - start
-        start = time.perf_counter()
-        metric = CodeBLEU(lang, mode=mode)
-        whole = _components(metric, metric.corpus_score([h for _, h in pairs], [[r for r, _ in pairs]]))
-        corpus_time = time.perf_counter() - start
+        pair_time = corpus_time = float("inf")
+        for _ in range(repeat):
+            start = time.perf_counter()
+            metric = CodeBLEU(lang, mode=mode)
+            scores = [_components(metric, metric.sentence_score(hyp, [ref])) for ref, hyp in pairs]
+            pair_time = min(pair_time, time.perf_counter() - start)
+            start = time.perf_counter()
+            metric = CodeBLEU(lang, mode=mode)
+            whole = _components(metric, metric.corpus_score([h for _, h in pairs],
+                                                            [[r for r, _ in pairs]]))
+            corpus_time = min(corpus_time, time.perf_counter() - start)
         out[lang] = {"pairs": scores, "corpus": whole, "pair_time": pair_time, "corpus_time": corpus_time}
     return out
 
@@ -193,7 +209,8 @@ def _components(metric, score) -> dict[str, float]:
 
 # ---- report ---------------------------------------------------------------------------
 
-def report(corpus: dict, ours: dict, theirs: dict, default: dict) -> tuple[str, bool]:
+def report(corpus: dict, ours: dict, theirs: dict, default: dict,
+           large: tuple[dict, dict, dict]) -> tuple[str, bool]:
     """The markdown report, and whether both goals were met."""
     lines = ["# CodeBLEU: polyglot vs `codebleu` 0.7.0", "",
              f"Corpus: {sum(len(p) for p in corpus.values())} (hypothesis, reference) pairs "
@@ -214,7 +231,8 @@ def report(corpus: dict, ours: dict, theirs: dict, default: dict) -> tuple[str, 
                 worst = max(worst, max(diffs), corpus_diff)
             lines.append(f"| {lang} | {comp} | {max(diffs):.6f} | {statistics.fmean(diffs):.6f} | "
                          f"{sum(d > GOAL_DIFF for d in diffs)} | {corpus_diff:.6f} |")
-    lines += ["", "## Speed (same pairs, one process, after a warm-up call)", "",
+    lines += ["", "## Speed (same pairs, one process each, after a warm-up call; fastest of "
+              "several runs, each of ours with a fresh metric)", "",
               "| language | codebleu 0.7.0 per pair (s) | ours per pair (s) | ratio | "
               "codebleu corpus (s) | ours corpus (s) | ratio | ours default mode per pair (s) |",
               "|---|---|---|---|---|---|---|---|"]
@@ -231,11 +249,29 @@ def report(corpus: dict, ours: dict, theirs: dict, default: dict) -> tuple[str, 
     lines.append(f"| all | {totals[0]:.3f} | {totals[1]:.3f} | {speedup:.1f}x | {totals[2]:.3f} | "
                  f"{totals[3]:.3f} | {totals[2] / totals[3]:.1f}x | "
                  f"{sum(d['pair_time'] for d in default.values()):.3f} |")
+    big_corpus, big_ours, big_theirs = large
+    lines += ["", f"## Whole files ({LARGE_COPIES} copies of all of a language's programs in one "
+              "file, against its 12 variants)", "",
+              "| language | lines | codebleu 0.7.0 (s) | ours (s) | ratio | largest CodeBLEU difference |",
+              "|---|---|---|---|---|---|"]
+    for lang, pairs in big_corpus.items():
+        t, o = big_theirs[lang], big_ours[lang]
+        diff = max(abs(a["codebleu"] - b["codebleu"]) for a, b in zip(o["pairs"], t["pairs"]))
+        worst = max(worst, diff)
+        lines.append(f"| {lang} | {pairs[0][0].count(chr(10))} | {t['pair_time']:.3f} | "
+                     f"{o['pair_time']:.3f} | {t['pair_time'] / o['pair_time']:.1f}x | {diff:.6f} |")
     ok = worst <= GOAL_DIFF and speedup >= GOAL_SPEEDUP
     lines += ["", f"Goals: CodeBLEU within {GOAL_DIFF} of the baseline on every pair and corpus "
               f"(largest difference {worst:.6f}: {'met' if worst <= GOAL_DIFF else 'NOT met'}); "
-              f"at least {GOAL_SPEEDUP:.0f}x faster per pair ({speedup:.1f}x: "
-              f"{'met' if speedup >= GOAL_SPEEDUP else 'NOT met'}).", ""]
+              f"at least {GOAL_SPEEDUP:.0f}x faster per pair on the corpus ({speedup:.1f}x: "
+              f"{'met' if speedup >= GOAL_SPEEDUP else 'NOT met'}).", "",
+              "Where the time goes: tree-sitter parses and runs queries in C in well under a "
+              "millisecond; both implementations then walk the tree node by node in Python "
+              "(dataflow, subtree keys, tokens), and that walk is most of either's time. "
+              "polyglot parses each distinct text once per metric, keys subtrees by interned "
+              "integers instead of S-expression strings, and skips subtrees that hold no "
+              "name, which buys the factor above; the whole-file table shows it does not grow "
+              "with file size. A 20x margin would need the walk itself out of Python.", ""]
     return "\n".join(lines), ok
 
 
@@ -246,12 +282,16 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help="markdown report to write")
     parser.add_argument("--languages", default=",".join(BENCHMARKED),
                         help="comma-separated languages with programs under the fixtures folder")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="time each run this many times and keep the fastest")
     args = parser.parse_args()
     corpus = build_corpus(args.languages.split(","))
-    theirs = run_baseline(baseline_python(args.venv), corpus)
-    ours = run_ours(corpus, "compat")
-    default = run_ours(corpus, "default")
-    text, ok = report(corpus, ours, theirs, default)
+    theirs = run_baseline(baseline_python(args.venv), corpus, args.repeat)
+    ours = run_ours(corpus, "compat", args.repeat)
+    default = run_ours(corpus, "default", args.repeat)
+    big = build_large_corpus(args.languages.split(","))
+    large = (big, run_ours(big, "compat", 1), run_baseline(baseline_python(args.venv), big, 1))
+    text, ok = report(corpus, ours, theirs, default, large)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.out.with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")

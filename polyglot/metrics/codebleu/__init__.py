@@ -34,7 +34,7 @@ from polyglot.errors import SpecError
 from polyglot.metrics.base import Metric, Score
 from polyglot.metrics.codebleu import dataflow, ngram, syntax
 from polyglot.metrics.codebleu.queries import (
-    CodeGrammar, canonical_language, compile_query, load_grammar, read_query, read_words,
+    CodeGrammar, compile_query, load_grammar, read_query, read_words,
 )
 from polyglot.metrics.codebleu.source import code_tokens, parse_stripped
 
@@ -82,7 +82,7 @@ class CodeBLEU(Metric):
     Example:
         >>> metric = CodeBLEU("rust")
         >>> print(metric.sentence_score("fn f() -> i32 { 1 }", ["fn f() -> i32 { 2 }"]))
-        CodeBLEU = 0.84 ... | codebleu|lang:rust|mode:default|w:.25,.25,.25,.25|grammar:0.13.0|v:0.1.0
+        CodeBLEU = 0.84 (ngram=0.7506 weighted_ngram=0.7614 syntax=1.0000 dataflow=n/a) | codebleu|lang:rust|mode:default|w:.25,.25,.25,.25|grammar:0.13.0|v:0.1.0
     """
 
     name = "codebleu"
@@ -134,7 +134,9 @@ class CodeBLEU(Metric):
         return segment
 
     def _analyse(self, text: str) -> Segment:
-        tree, stripped = parse_stripped(self._parser, text.encode("utf-8"),
+        """What the four components compare, for one stripped text."""
+        # a lone surrogate (text decoded with surrogateescape) cannot be UTF-8: it becomes "?"
+        tree, stripped = parse_stripped(self._parser, text.encode("utf-8", "replace"),
                                         self.strip_query, self.strip_prefix)
         root = tree.root_node
         caps = dataflow.read_captures(self.flow_query, root)

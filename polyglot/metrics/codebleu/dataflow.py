@@ -174,7 +174,7 @@ def compat_tokens(root: Node, source: bytes, hidden: set[int] = frozenset()) -> 
         if node.start_byte < skip_until:
             continue  # inside a string taken whole
         if node.id in hidden:
-            skip_until = max(node.end_byte, node.start_byte + 1)
+            skip_until = node.end_byte
             continue
         if node.child_count == 0 or node.type in COMPAT_ATOMIC:
             if node.type != "comment":
@@ -209,6 +209,10 @@ class _Walk:
         self.tokens = compat_tokens(root, source, hidden) if compat else default_tokens(caps, source)
         self.starts = [t.start for t in self.tokens]
         self.by_span = {(t.start, t.end): t for t in self.tokens}
+        # Starts of the tokens that can make an entry. A subtree holding none of them
+        # cannot change the state, so the walk skips it: most of a tree is punctuation,
+        # keywords and types.
+        self.live = [t.start for t in self.tokens if not (compat and t.kind == t.code)]
         self.scope_stack: list[int] = [root.id]
         self.skip: set[int] = set()  # nodes a loop's second pass leaves out
         first_pos: dict[str, int] = {}
@@ -275,6 +279,9 @@ class _Walk:
         token = self.token_of(node)
         if token is not None:
             return self.leaf(node, token, states)
+        i = bisect_left(self.live, node.start_byte)
+        if i == len(self.live) or self.live[i] >= node.end_byte:
+            return [], states
         flow = self.caps.flows.get(node.id)
         scoped = not self.compat and node.id in self.caps.scopes
         if scoped:
@@ -363,7 +370,7 @@ class _Walk:
             for target in (t for n in targets for t in self.tokens_in(n)):
                 if style == "pairs":
                     entries += [(target.code, target.idx, relation, [s.code], [s.idx]) for s in sources]
-                elif targets:
+                else:  # "list" and "zip": one entry with every value token as a parent
                     entries.append((target.code, target.idx, relation,
                                     [s.code for s in sources], [s.idx for s in sources]))
                 states[target.code] = [target.idx]
@@ -396,7 +403,10 @@ class _Walk:
         return _by_position(entries), states
 
     def _update(self, node: Node, flow: Flow, states: dict) -> tuple[list[Entry], dict]:
-        """``x++`` / ``x += y``: every token comes from every token (codebleu's rule)."""
+        """``x++`` / ``x += y``: the target comes from what the expression read.
+
+        Compat: every token of the expression comes from every token (codebleu's rule).
+        """
         if self.compat:
             tokens = self.tokens_in(node)
             states = dict(states)

@@ -26,12 +26,28 @@ COMPAT_WEIGHTED_REF_LEN = 2  # len([tokens, weights]): what codebleu 0.7.0 takes
 
 def ngram_counts(tokens: Sequence[str], n: int) -> Counter:
     """Counts of the ``n``-grams of ``tokens`` (tuples)."""
-    return Counter(tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1))
+    return Counter(zip(*(tokens[i:] for i in range(n))))
 
 
 def all_counts(tokens: Sequence[str]) -> tuple[Counter, ...]:
     """The 1..4-gram counts of ``tokens``, computed once per segment and reused."""
     return tuple(ngram_counts(tokens, n) for n in range(1, MAX_ORDER + 1))
+
+
+def overlap(a: Counter, b: Counter, weight=None) -> float:
+    """``sum(min(a[g], b[g]) * weight(g))`` over shared n-grams, walking the smaller side."""
+    if len(b) < len(a):
+        a, b = b, a
+    if weight is None:
+        return sum(min(c, b[g]) for g, c in a.items() if g in b)
+    return sum(min(c, b[g]) * weight(g) for g, c in a.items() if g in b)
+
+
+def weighted_total(counts: Counter, weight=None) -> float:
+    """``sum(counts[g] * weight(g))``."""
+    if weight is None:
+        return sum(counts.values())
+    return sum(c * weight(g) for g, c in counts.items())
 
 
 def closest_length(ref_lengths: Iterable[int], hyp_len: int) -> int:
@@ -62,7 +78,7 @@ def bleu_statistics(hyp: Sequence[Counter], refs: Sequence[Sequence[Counter]],
             best = Counter()
             for ref in refs:
                 best |= ref[n]
-        matches.append(sum(min(c, best[g]) for g, c in counts.items() if g in best))
+        matches.append(overlap(counts, best))
         total = sum(counts.values())
         totals.append(max(1, total) if floor else total)
     return [*matches, *totals, hyp_len, closest_length(ref_lens, hyp_len)]
@@ -94,18 +110,16 @@ def weighted_statistics(hyp: Sequence[Counter], refs: Sequence[Sequence[Counter]
     matches, totals = [], []
     for n in range(MAX_ORDER):
         counts = hyp[n]
-        w = (lambda g: weight(g[0])) if n == 0 else (lambda g: 1)
+        w = (lambda g: weight(g[0])) if n == 0 else None
         if compat:
-            m = t = 0.0
-            for ref in refs:
-                m += sum(min(c, counts[g]) * w(g) for g, c in ref[n].items() if g in counts)
-                t += max(1, sum(c * w(g) for g, c in ref[n].items()))
+            m = sum(overlap(ref[n], counts, w) for ref in refs)
+            t = sum(max(1, weighted_total(ref[n], w)) for ref in refs)
         else:
             best: Counter = Counter()
             for ref in refs:
                 best |= ref[n]
-            m = sum(min(c, best[g]) * w(g) for g, c in counts.items() if g in best)
-            t = sum(c * w(g) for g, c in counts.items())
+            m = overlap(counts, best, w)
+            t = weighted_total(counts, w)
         matches.append(m)
         totals.append(t)
     ref_len = COMPAT_WEIGHTED_REF_LEN if compat else closest_length(ref_lens, hyp_len)

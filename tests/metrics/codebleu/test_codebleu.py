@@ -141,6 +141,10 @@ def test_bad_input_is_a_spec_error():
         CodeBLEU("python", weights=(0, 0, 0, 0))
 
 
+def test_text_that_is_not_utf8_still_scores():
+    assert scores("python", "default", "x = '\udc80'\n", ["x = 'a'\n"])[3] == 1.0
+
+
 def test_polyglot_path_overrides_a_language(tmp_path, monkeypatch):
     folder = tmp_path / "grammars" / "python"
     folder.mkdir(parents=True)
