@@ -26,6 +26,7 @@ References:
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import json
 import math
@@ -39,7 +40,7 @@ import types
 import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Protocol
@@ -333,18 +334,23 @@ class TokenizedDataset:
 
 
 def read_records(path: str | os.PathLike) -> Iterator[dict]:
-    """Records of a parallel JSONL file, one JSON object a line:
-    ``{"id": ..., "texts": {"en": "...", "ru": "...", ...}, "body": "..."}`` -- one meaning,
-    its words in each language and the body expression they describe.
+    """Records of a parallel JSONL file (``.jsonl`` or ``.jsonl.gz``), one JSON object a
+    line, each one meaning with its body expression and its words in several languages:
+
+    - the synthetic data's records (``polyglot data synth``), with ``"words"``; the source
+      line of each language is `polyglot.data.dataset.source_text`;
+    - or ``{"id": ..., "src": {"en": "<en> ...", "ru": "<ru> ...", ...}, "body": "..."}``,
+      source lines already written (each opening with its language's tag).
 
     Raises:
-        SpecError: at the line of a record that is not such an object.
+        SpecError: at the line of a record that is neither.
     """
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
+        raw = Path(path).read_bytes()
+        text = (gzip.decompress(raw) if str(path).endswith(".gz") else raw).decode("utf-8")
+    except (OSError, UnicodeDecodeError, gzip.BadGzipFile) as err:
         raise SpecError("cannot read data", file=str(path), found=str(err)) from None
-    for n, line in enumerate(lines, 1):
+    for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
@@ -352,18 +358,28 @@ def read_records(path: str | os.PathLike) -> Iterator[dict]:
         except json.JSONDecodeError as err:
             raise SpecError(f"invalid JSON: {err.msg}", file=str(path), line=n,
                             column=err.colno) from None
-        if not (isinstance(record, dict) and isinstance(record.get("texts"), dict)
-                and isinstance(record.get("body"), str)):
+        if not (isinstance(record, dict) and isinstance(record.get("body"), str)
+                and (isinstance(record.get("words"), dict) or isinstance(record.get("src"), dict))):
             raise SpecError("not a parallel record", file=str(path), line=n,
-                            expected='{"id": ..., "texts": {lang: text}, "body": str}',
-                            found=line[:60])
+                            expected='"body" and "words" (polyglot data synth) or "src" '
+                                     '({lang: source line})', found=line[:60])
         yield record
+
+
+def source_lines(record: dict) -> dict[str, str]:
+    """Language -> the model's source line (tag first) of one record."""
+    if "src" in record:
+        return record["src"]
+    from polyglot.data.dataset import source_text
+
+    return {lang: source_text(record, lang) for lang in record["words"]}
 
 
 def tokenize_records(records: Iterable[dict], tokenizer: Tokenizer, data: DataConfig
                      ) -> TokenizedDataset:
     """Examples from records: ``<lang> words -> <body> body </s>`` for each language (and
-    the reverse with `data.reverse`); the group is the record's index.
+    ``<body> body -> <lang> words </s>`` with `data.reverse`); the group is the record's
+    index in the file.
 
     Args:
         records: from `read_records`.
@@ -371,16 +387,16 @@ def tokenize_records(records: Iterable[dict], tokenizer: Tokenizer, data: DataCo
         data: languages, direction and length limits.
 
     Returns:
-        The `TokenizedDataset`; over-long targets are left out.
+        The `TokenizedDataset`; over-long targets are left out (a cut body does not parse).
     """
     langs = set(data.langs)
     examples = []
     for group, record in enumerate(records):
         body = tokenizer.encode(record["body"], lang=BODY, add_eos=True)
-        for lang, text in record["texts"].items():
+        for lang, line in source_lines(record).items():
             if langs and lang not in langs:
                 continue
-            words = tokenizer.encode(text, lang=lang)
+            words = tokenizer.encode(line)
             pairs = [(words, body)]
             if data.reverse:
                 pairs.append((body[:-1], words + [tokenizer.eos_id]))
@@ -400,10 +416,12 @@ def load_tokenizer(data: DataConfig, env: pdist.DistEnv, train_missing: bool = T
     if not path.exists() and env.is_main and train_missing:
         texts = []
         for record in read_records(data.train):
-            texts.extend(record["texts"].values())
+            texts.extend(source_lines(record).values())
             texts.append(record["body"])
         path.parent.mkdir(parents=True, exist_ok=True)
-        Tokenizer.train(texts, vocab_size=data.vocab_size).save(path)
+        # SentencePiece samples a big corpus down; a few hundred thousand lines are plenty.
+        Tokenizer.train(texts, vocab_size=data.vocab_size, input_sentence_size=300_000,
+                        shuffle_input_sentence=True).save(path)
     pdist.barrier(env)
     return Tokenizer.load(path)
 
@@ -662,14 +680,13 @@ class Trainer:
             nce = torch.zeros((), device=self.device)
         return ce, nce
 
-    def train_step(self, lr: float | None = None) -> dict[str, float]:
-        """One optimizer step over ``grad_accum`` micro-batches in each process.
-
-        Args:
-            lr: use this learning rate instead of the schedule's (the LR range test).
+    def backward(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Forward and backward over this process's micro-batches of the next step, leaving
+        the step's gradient in ``.grad`` (scaled, under fp16); advances the data position.
 
         Returns:
-            The step's metrics, the same in every process.
+            The step's target-token count and [summed CE, summed InfoNCE means], each
+            summed over processes.
         """
         run, env = self.config.train, self.env
         self.module.train()
@@ -677,10 +694,7 @@ class Trainer:
         pad = self.config.model.pad_id
         tokens = pdist.all_reduce(
             sum((b.tgt_out != pad).sum() for b in batches).float().to(self.device), env)
-        lr = lr_at(self.config.schedule, self.step) if lr is None else lr
-        for group in self.optimizer.param_groups:
-            group["lr"] = lr
-        sums = torch.zeros(2, device=self.device)  # summed CE, summed InfoNCE means
+        sums = torch.zeros(2, device=self.device)
         for i, batch in enumerate(batches):
             with pdist.grad_sync(self.module, run.strategy, env, sync=i == len(batches) - 1):
                 ce, nce = self._losses(batch)
@@ -690,6 +704,22 @@ class Trainer:
                         ) * env.world_size
                 self.scaler.scale(loss).backward()
             sums += torch.stack([ce.detach(), nce.detach()])
+        return tokens, pdist.all_reduce(sums, env)
+
+    def train_step(self, lr: float | None = None) -> dict[str, float]:
+        """One optimizer step over ``grad_accum`` micro-batches in each process.
+
+        Args:
+            lr: use this learning rate instead of the schedule's (the LR range test).
+
+        Returns:
+            The step's metrics, the same in every process.
+        """
+        run = self.config.train
+        lr = lr_at(self.config.schedule, self.step) if lr is None else lr
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+        tokens, sums = self.backward()
         self.scaler.unscale_(self.optimizer)
         params = [p for p in self.module.parameters() if p.requires_grad]
         clip = self.config.optim.grad_clip
@@ -700,9 +730,8 @@ class Trainer:
         self.scaler.update()
         self.optimizer.zero_grad(set_to_none=True)
         self.step += 1
-        pdist.all_reduce(sums, env)
         ce = (sums[0] / tokens.clamp(min=1)).item()
-        nce = (sums[1] / (run.grad_accum * env.world_size)).item()
+        nce = (sums[1] / (run.grad_accum * self.env.world_size)).item()
         metrics = {"step": self.step, "epoch": self.epoch, "loss": ce + run.contrastive_weight * nce,
                    "ce": ce, "contrastive": nce, "lr": lr, "grad_norm": float(norm),
                    "tokens": int(tokens.item())}
