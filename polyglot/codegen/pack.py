@@ -419,7 +419,7 @@ class _Reader:
         for key, number in (("prec", prec), ("inner", inner)):
             if number is not None and (isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= ATOM):
                 raise self.err("wrong type", path + [key], expected=f"an integer from 0 to {ATOM}",
-                               found=_describe(number))
+                               found=str(number) if isinstance(number, int) else _describe(number))
         assoc = value.get("assoc", "left")
         if assoc not in ASSOCS:
             raise self.err("unknown associativity", path + ["assoc"], **_unknown(str(assoc), ASSOCS))

@@ -87,7 +87,7 @@ def fill_expr(entry: ExprTemplate, values: Mapping[str, str | Rendered], paren: 
         piece = value.text
         if not free and value.prec < _needed(entry, m, operands):
             piece = paren.fill({"0": piece})
-        elif before in "+-" and before and piece[:1] in "+-":  # `- -x` must not become `--x`
+        elif text[:m.start()][-1:] in ("+", "-") and piece[:1] in "+-":  # `-{{0}}` of -x: not `--x`
             piece = paren.fill({"0": piece})
         out.append(piece)
     out.append(text[pos:])

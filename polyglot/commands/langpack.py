@@ -135,8 +135,12 @@ def check_pack(name: str, specs_dir: str | None, no_verify: bool, as_json: bool)
             click.echo(f"{'ok  ' if ok else 'FAIL'} {label}{': ' + detail if detail else ''}")
 
     if name not in code_pack_dirs():
-        from polyglot.langpacks import load_human_pack
+        from polyglot.errors import did_you_mean
+        from polyglot.langpacks import human_pack_files, load_human_pack
 
+        known = [*code_pack_dirs(), *human_pack_files()]
+        if name not in known:
+            raise SpecError(f"unknown language pack `{name}`", hint=did_you_mean(name, known))
         pack_h = load_human_pack(name)
         step("human pack schema", True, pack_h.name)
         ok = True
