@@ -94,3 +94,27 @@ def run_conformance(pack: CodePack, specs: list[Spec], verify: bool = True) -> C
     if verify:
         result.report = verify_project(pack, project)
     return result
+
+
+def format_matrix(rows: dict[str, dict[str, tuple[int, int]] | str]) -> str:
+    """A language x spec table of `passed/total` (as expected), one row per language.
+
+    Args:
+        rows: language -> {spec: (as expected, total)}, or a string saying why it did not run.
+
+    Returns:
+        Plain text, one line per language plus a header.
+    """
+    specs = sorted({s for r in rows.values() if isinstance(r, dict) for s in r})
+    width = max([len(lang) for lang in rows] + [8])
+    cols = [max(len(s), 7) for s in specs]
+    lines = [" ".join([f"{'language':<{width}}", *(f"{s:>{w}}" for s, w in zip(specs, cols)), f"{'total':>9}"])]
+    for lang, row in rows.items():
+        if isinstance(row, str):
+            lines.append(f"{lang:<{width}} {row}")
+            continue
+        cells = [f"{row[s][0]}/{row[s][1]}" if s in row else "-" for s in specs]
+        done, total = sum(v[0] for v in row.values()), sum(v[1] for v in row.values())
+        lines.append(" ".join([f"{lang:<{width}}", *(f"{c:>{w}}" for c, w in zip(cells, cols)),
+                               f"{f'{done}/{total}':>9}"]))
+    return "\n".join(lines)
