@@ -33,8 +33,8 @@ GPU_VARIANTS = [(False, False, 1000, 1000), (True, False, 777, 777), (False, Tru
                 (True, True, 1000, 300), (True, False, 200, 900)]
 SMOKE_VARIANTS = [(False, False, 17, 17), (True, False, 33, 33), (False, True, 20, 37),
                   (True, True, 37, 20), (True, False, 7, 40)]
-# max ||ours - ref|| / ||ref|| by dtype (fp32 dots are IEEE unless TF32 is enabled)
-TOLERANCE = {"float32": 1e-5, "float16": 5e-3, "bfloat16": 3e-2}
+# max ||ours - ref|| / ||ref|| by dtype (fp32 dots are 3xTF32 on GPU, exact when interpreted)
+TOLERANCE = {"float32": 2e-5, "float16": 5e-3, "bfloat16": 3e-2}
 SDPA_BACKENDS = ("flash", "cudnn", "efficient")
 
 
@@ -92,6 +92,7 @@ def correctness(device: str, smoke: bool) -> list[dict]:
     # Fixed tilings keep the sweep's compile count small; the autotuned path is checked
     # on the benchmark's own shapes below.
     tiles = [Tiles(16, 16), Tiles(16, 32)] if smoke else [Tiles(64, 64, 4, 2), Tiles(128, 64, 8, 2)]
+    fp32_tiles = Tiles(16, 16) if smoke else Tiles(64, 32, 4, 2)  # fp32 tiles take twice the memory
     impls = {
         "triton": lambda q, k, v, c, p, t: flash_attention(q, k, v, causal=c, key_padding_mask=p, tiles=t),
         "sdpa": lambda q, k, v, c, p, t: attention(q, k, v, causal=c, key_padding_mask=p, backend="sdpa"),
@@ -102,9 +103,7 @@ def correctness(device: str, smoke: bool) -> list[dict]:
         for dtype in (torch.float16, torch.bfloat16, torch.float32):
             for j in range(2):
                 causal, padded, n_q, n_k = variants[(i + 2 * j) % len(variants)]
-                t = tiles[j % len(tiles)]
-                if dtype == torch.float32 and not smoke:
-                    t = tiles[0]
+                t = fp32_tiles if dtype == torch.float32 else tiles[j % len(tiles)]
                 gen = torch.Generator(device="cpu").manual_seed(1000 + i * 2 + j)
                 q, k, v = (torch.randn(B, H, n, dim, generator=gen).to(device, dtype)
                            for n in (n_q, n_k, n_k))

@@ -2,7 +2,8 @@
 
 `attention(q, k, v, causal=..., key_padding_mask=..., backend=...)` takes tensors shaped
 (B, H, N, D) and returns (B, H, N_q, D). `key_padding_mask` is (B, N_k) bool, True where a
-key is real (False = padding, never attended to).
+key is real (False = padding, never attended to). Causal masks align bottom-right (query i
+sees key j when j <= i + N_k - N_q), and a query that sees no key gets 0, on every backend.
 """
 from __future__ import annotations
 
@@ -18,15 +19,23 @@ BACKENDS = ("auto", "triton", "sdpa")
 
 
 def _sdpa(q, k, v, causal: bool, key_padding_mask: torch.Tensor | None) -> torch.Tensor:
-    mask = None
+    """SDPA with the kernel's conventions: causal aligned bottom-right (query i sees key j
+    when j <= i + N_k - N_q; SDPA's own `is_causal` aligns top-left once N_q != N_k), and
+    rows that see no key give 0 on every SDPA backend."""
+    n_q, n_k = q.shape[-2], k.shape[-2]
+    if key_padding_mask is None and (not causal or n_q == n_k):
+        return F.scaled_dot_product_attention(q, k, v, is_causal=causal)
+    mask = torch.ones(1, 1, n_q, n_k, dtype=torch.bool, device=q.device)
+    if causal:
+        mask = mask.tril(n_k - n_q)
     if key_padding_mask is not None:
-        mask = key_padding_mask[:, None, None, :].to(torch.bool)  # (B, 1, 1, Nk)
-        if causal:
-            n_q, n_k = q.shape[-2], k.shape[-2]
-            tri = torch.ones(n_q, n_k, dtype=torch.bool, device=q.device).tril(n_k - n_q)
-            mask = mask & tri
-            causal = False
-    return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=causal)
+        mask = mask & key_padding_mask[:, None, None, :].to(torch.bool)  # (B, 1, Nq, Nk)
+    sees_a_key = mask.any(-1, keepdim=True)  # (B or 1, 1, Nq, 1)
+    # A row with no key attends to every key instead, so no backend yields NaN; its output
+    # is then replaced by 0, which also makes every gradient through that row exactly 0.
+    mask = mask | ~sees_a_key
+    out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask)
+    return out.masked_fill(~sees_a_key, 0.0)
 
 
 def attention(
