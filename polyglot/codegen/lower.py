@@ -87,8 +87,16 @@ class Lowerer:
 
     def body(self, expr: n.Expr) -> list[Stmt]:
         """The statements of a function body, ending in its `Return`."""
+        if (self.has_comprehension and self.has_ifelse) or not self._lowers(expr, root=True):
+            return [Return(expr)]
         stmts, value = self.lower(expr)
         return [*stmts, Return(value)]
+
+    def _lowers(self, e: n.Expr, root: bool = False) -> bool:
+        """Whether `e` (or, with root, anything under it) holds a node this target lowers."""
+        return any((isinstance(x, n.Comprehension) and not self.has_comprehension)
+                   or (isinstance(x, n.IfElse) and not self.has_ifelse)
+                   for x in (n.walk(e) if root else list(n.walk(e))[1:]))
 
     def lower(self, e: n.Expr) -> tuple[list[Stmt], n.Expr]:
         method = getattr(self, "_" + type(e).__name__, None)
@@ -163,6 +171,4 @@ class Lowerer:
 
     def _needs_statements(self, e: n.Comprehension) -> bool:
         """Whether a part of `e` must become statements (then `e` must, too)."""
-        return any((isinstance(x, n.Comprehension) and not self.has_comprehension)
-                   or (isinstance(x, n.IfElse) and not self.has_ifelse)
-                   for x in list(n.walk(e))[1:])
+        return self._lowers(e)

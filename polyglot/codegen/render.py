@@ -18,6 +18,8 @@ types as `Record` and `Enum`, and the outer name is the part before `<`.
 """
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -61,47 +63,57 @@ def fill_expr(entry: ExprTemplate, values: Mapping[str, str | Rendered], paren: 
     Returns:
         The result, with the template's precedence.
     """
-    text = entry.template.text
-    whole = PLACEHOLDER.fullmatch(text.strip())
-    if whole and isinstance(values.get(whole.group(1)), Rendered):  # `{{0}}`: the operand itself
-        return values[whole.group(1)]  # type: ignore[return-value]
-    matches = list(PLACEHOLDER.finditer(text))
-    operands = [m for m in matches if isinstance(values.get(m.group(1)), Rendered)]
-    out: list[str] = []
-    pos = 0
-    for m in matches:
-        out.append(text[pos:m.start()])
-        pos = m.end()
-        name, default = m.group(1), m.group(2)
+    slots = _slots(entry.template.text)
+    if len(slots) == 2 and slots[0] == "" and slots[1][5] and isinstance(values.get(slots[1][0]), Rendered):
+        return values[slots[1][0]]  # type: ignore[return-value]  # `{{0}}`: the operand itself
+    operands = [s for s in slots[1:] if isinstance(values.get(s[0]), Rendered)]
+    out: list[str] = [slots[0]]
+    for slot in slots[1:]:
+        name, default, free_before, free_after, glue, _whole, tail = slot
         if name not in values:
             raise TemplateError(f"template `{entry.template.name}` uses `{{{{{name}}}}}`, which is "
                                 f"not available here; available: {', '.join(sorted(values))}")
         value = values[name]
         if not isinstance(value, Rendered):
-            out.append(default if value == "" and default is not None else value)
+            out += [default if value == "" and default is not None else value, tail]
             continue
-        before = text[:m.start()].rstrip()[-1:]
-        after = text[m.end():].lstrip()[:1]
-        free = ((before in _FREE_BEFORE and before) or (item and not before)) and \
-               ((after in _FREE_AFTER and after) or (item and not after))
+        free = (free_before is True or (item and free_before is None)) and \
+               (free_after is True or (item and free_after is None))
         piece = value.text
-        if not free and value.prec < _needed(entry, m, operands):
-            piece = paren.fill({"0": piece})
-        elif text[:m.start()][-1:] in ("+", "-") and piece[:1] in "+-":  # `-{{0}}` of -x: not `--x`
-            piece = paren.fill({"0": piece})
-        out.append(piece)
-    out.append(text[pos:])
+        if (not free and value.prec < _needed(entry, slot, operands)) or (glue and piece[:1] in "+-"):
+            piece = paren.fill({"0": piece})  # the glue case: `-{{0}}` of -x is not `--x`
+        out += [piece, tail]
     return Rendered("".join(out), entry.prec)
 
 
-def _needed(entry: ExprTemplate, m, operands: list) -> int:
-    """The least precedence operand `m` needs: the edge operand (first when
+@functools.lru_cache(maxsize=4096)
+def _slots(text: str) -> tuple:
+    """Pieces of an expression template: the leading text, then per placeholder (name,
+    default, free before (True/False/None at the template's start), free after, glued to
+    a sign, whole template, text after it). Cached: templates are few and reused."""
+    matches = list(PLACEHOLDER.finditer(text))
+    out: list = [text[:matches[0].start()] if matches else text]
+    for i, m in enumerate(matches):
+        before = text[:m.start()].rstrip()[-1:]
+        after = text[m.end():].lstrip()[:1]
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        out.append((m.group(1), m.group(2),
+                    None if not before else before in _FREE_BEFORE,
+                    None if not after else after in _FREE_AFTER,
+                    text[:m.start()][-1:] in ("+", "-"),
+                    len(matches) == 1 and text.strip() == m.group(0),
+                    text[m.end():end]))
+    return tuple(out)
+
+
+def _needed(entry: ExprTemplate, slot: tuple, operands: list) -> int:
+    """The least precedence operand `slot` needs: the edge operand (first when
     left-associative, last when right) may equal the operator's, the others exceed it."""
     p = entry.inner if entry.inner is not None else entry.prec
     if entry.assoc == "none":
         return p + 1
     edge = operands[0] if entry.assoc == "left" else operands[-1]
-    return p if m.start() == edge.start() else p + 1
+    return p if slot is edge else p + 1
 
 
 class Renderer:
@@ -136,6 +148,10 @@ class Renderer:
         self.members = {e.name: self._declare_all(list(e.members), "enum_member") for e in spec.enums}
         self.scope = self.top  # the scope of the function being rendered
         self._neg_prec = pack.expr["neg"].prec if "neg" in pack.expr else ATOM
+        self._candidates: dict[tuple, list[str]] = {}  # memo: lookups repeat for every node
+        special = "".join(re.escape(c) for c in pack.strings["escapes"])
+        wide = "" if pack.strings["non_ascii"] == "keep" else "\\u0080-\\U0010ffff"
+        self._plain_text = re.compile(f"[^{special}\\x00-\\x1f\\x7f-\\x9f{wide}]*")
 
     def _declare_all(self, names: Sequence[str], kind: str) -> Scope:
         scope = Scope(self.namer)
@@ -170,6 +186,12 @@ class Renderer:
         return f"{name}<{','.join(self.type_key(a) for a in t.args)}>"
 
     def candidates(self, base: str, args: Sequence[Type | str | None], result: Type | None) -> list[str]:
+        key = (base, tuple(args), result)
+        if key not in self._candidates:
+            self._candidates[key] = self._candidates_of(base, args, result)
+        return self._candidates[key]
+
+    def _candidates_of(self, base: str, args: Sequence[Type | str | None], result: Type | None) -> list[str]:
         full = [self.type_key(a) for a in args]
         outer = [k.split("<")[0] for k in full]
         keys = []
@@ -251,6 +273,8 @@ class Renderer:
     def quote(self, text: str) -> str:
         """A string literal of the target, escaped by the pack's `[strings]` rules."""
         rules = self.pack.strings
+        if self._plain_text.fullmatch(text):
+            return rules["quote"] + text + rules["quote"]
         out = []
         for ch in text:
             code = ord(ch)
@@ -472,8 +496,10 @@ class Renderer:
 
     # -- declarations --------------------------------------------------------------------
     def common(self) -> dict[str, str]:
-        return {"module": self.module, "spec": self.spec.name, "runtime": self.runtime,
-                "header": self.header()}
+        if not hasattr(self, "_common"):
+            self._common = {"module": self.module, "spec": self.spec.name, "runtime": self.runtime,
+                            "header": self.header()}
+        return self._common
 
     def header(self) -> str:
         version = f" {self.spec.version}" if self.spec.version else ""

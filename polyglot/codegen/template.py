@@ -12,6 +12,7 @@ value is empty. That is what lets a Python template say `    {{body}}`.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -37,6 +38,10 @@ class Template:
         """Placeholder names in order of first use."""
         return tuple(dict.fromkeys(m.group(1) for m in PLACEHOLDER.finditer(self.text)))
 
+    @property
+    def _lines(self) -> tuple:
+        return _compile(self.text)
+
     def fill(self, values: Mapping[str, str]) -> str:
         """The template with every placeholder replaced.
 
@@ -47,17 +52,14 @@ class Template:
             The filled text; block placeholders indented, empty block lines dropped.
         """
         out: list[str] = []
-        for line in self.text.split("\n"):
-            match = PLACEHOLDER.fullmatch(line.strip())
-            if match and line[: len(line) - len(line.lstrip())].strip() == "":
-                indent = line[: len(line) - len(line.lstrip())]
-                value = self._value(match, values)
+        for indent, block, pieces in self._lines:
+            if block is not None:
+                value = self._value(block, values)
                 if value == "":
                     continue
-                out.append("\n".join(indent + v if v.strip() else v.strip(" \t")
-                                     for v in value.split("\n")))
+                out.append("\n".join(indent + v if v.strip() else v.strip(" \t") for v in value.split("\n")))
                 continue
-            out.append(PLACEHOLDER.sub(lambda m: self._value(m, values), line))
+            out.append("".join(p if isinstance(p, str) else self._value(p, values) for p in pieces))
         return "\n".join(out)
 
     def _value(self, match: re.Match, values: Mapping[str, str]) -> str:
@@ -67,6 +69,24 @@ class Template:
                                 f"available here; available: {', '.join(sorted(values)) or 'none'}")
         value = values[name]
         return default if value == "" and default is not None else value
+
+
+@functools.lru_cache(maxsize=1024)
+def _compile(text: str) -> tuple:
+    """Per line: (indent, the block placeholder or None, inline pieces); cached by text,
+    since the same few templates are filled thousands of times."""
+    out = []
+    for line in text.split("\n"):
+        indent = line[: len(line) - len(line.lstrip())]
+        block = PLACEHOLDER.fullmatch(line.strip())
+        pieces: list = []
+        pos = 0
+        for m in PLACEHOLDER.finditer(line):
+            pieces += [line[pos:m.start()], m]
+            pos = m.end()
+        pieces.append(line[pos:])
+        out.append((indent, block, tuple(pieces)))
+    return tuple(out)
 
 
 def fill(text: str, values: Mapping[str, str], name: str = "<template>") -> str:
