@@ -15,13 +15,14 @@ import importlib.util
 import os
 import re
 import shutil
+import subprocess
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from polyglot.codegen.naming import CASES, KINDS, NamingRules
-from polyglot.codegen.template import PLACEHOLDER, Template
+from polyglot.codegen.template import Template
 from polyglot.errors import SpecError, did_you_mean
 from polyglot.langpacks import _describe, _langpacks_dir, _Source, _toml_error, _unknown, pack_roots
 
@@ -128,7 +129,17 @@ class Requirement:
                 "preinstalled": f"install {self.package}"}[self.source]
 
     def present(self) -> bool:
-        return shutil.which(self.command) is not None
+        """The command is on PATH and, when the pack gives a probe (`python3 -m ziglang
+        version`), the probe exits 0."""
+        if shutil.which(self.command) is None:
+            return False
+        if not self.probe:
+            return True
+        try:
+            return subprocess.run(list(self.probe), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                  stdin=subprocess.DEVNULL, timeout=60).returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            return False
 
 
 @dataclass(frozen=True)
@@ -394,7 +405,8 @@ class _Reader:
                 raise self.err("unknown type", ["types", key], **_unknown(base, TYPE_KEYS))
             if not isinstance(text, str):
                 raise self.err("wrong type", ["types", key], expected="a string", found=_describe(text))
-            out[key.replace(" ", "")] = self.template(text, ["types", key], ("0", "1", "name"), f"types.{key}")
+            out[key.replace(" ", "")] = self.template(text, ["types", key], ("0", "1", "name", "module"),
+                                                      f"types.{key}")
         for key in TYPE_KEYS:
             if key not in out:
                 raise self.err("missing field", ["types", key])
@@ -676,11 +688,6 @@ def resolve_targets(text: str, roots: list[str | os.PathLike[str]] | None = None
     if not names:
         raise SpecError("no target language given", expected="a name such as python, or all")
     return list(dict.fromkeys(names))
-
-
-def placeholders_of(text: str) -> list[str]:
-    """Placeholder names in a template text (for tools and tests)."""
-    return [m.group(1) for m in PLACEHOLDER.finditer(text)]
 
 
 __all__ = ["ATOM", "CodePack", "ExprTemplate", "Layout", "Requirement", "Toolchain",

@@ -253,8 +253,10 @@ class Renderer:
                 values[f"T{i}"] = self.type(t.args[i])
 
     def fill(self, entry: ExprTemplate, values: Mapping[str, str | Rendered], item: bool = False) -> Rendered:
+        """Fill an `[expr]` entry; `{{module}}` is always available (C-like targets prefix
+        names with it, having one namespace for every spec of a project)."""
         try:
-            return fill_expr(entry, values, self.pack.literals["paren"], item)
+            return fill_expr(entry, {"module": self.module, **values}, self.pack.literals["paren"], item)
         except TemplateError as err:
             raise self.error(str(err.args[0])) from None
 
@@ -267,6 +269,7 @@ class Renderer:
             raise self.error(f"no [types] entry for `{key}`")
         values = {str(i): self.type(a) for i, a in enumerate(t.args)}
         values["name"] = self.type_name(t.name) if t.name in self.declared else t.name
+        values["module"] = self.module
         return template.fill(values)
 
     # -- literals ------------------------------------------------------------------------

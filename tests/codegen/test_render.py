@@ -99,3 +99,21 @@ def test_stub_renders_a_loud_failure(lang):
                  "javascript": 'suite.fail("s/todo/one", "not implemented (no implementation)");',
                  "rust": 'suite.fail("s/todo/one", "not implemented (no implementation)");'}[lang]
     assert fail_call in "".join(files.values())
+
+
+def test_module_placeholder_in_expression_and_type_templates():
+    import dataclasses
+
+    from polyglot.codegen.pack import ExprTemplate
+    from polyglot.codegen.template import Template
+
+    pack = load_code_pack("python")
+    pack = dataclasses.replace(
+        pack, expr={**pack.expr, "call_behavior": ExprTemplate(Template("{{module}}_{{name}}({{args}})"))},
+        types={**pack.types, "Record": Template("{{module}}_{{name}}")})
+    spec = parse_spec("name: s\nmodule: shop\ntypes:\n  P: {fields: {x: Int}}\nbehaviors:\n  - name: f\n"
+                      "    params: {p: P}\n    returns: Int\n    implementation: \"p.x\"\n"
+                      "    test_cases:\n      - {name: one, input: {p: {x: 1}}, expected: 1}\n")
+    files = render_project(pack, [spec]).files
+    assert "def f(p: shop_P) -> int:" in files["shop.py"]
+    assert 'suite.check("shop/f/one", lambda: shop_f(P(x=1)), 1, 1e-09)' in files["test_shop.py"]
