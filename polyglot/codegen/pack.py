@@ -554,6 +554,9 @@ class _Reader:
             raise self.err("wrong type", ["layout", "blank_lines"], expected="a non-negative integer",
                            found=_describe(blank))
         skip = table.get("grammar_skip", [])
+        if not isinstance(skip, list) or not all(isinstance(x, str) for x in skip):
+            raise self.err("wrong type", ["layout", "grammar_skip"], expected="an array of file paths",
+                           found=_describe(skip))
         return Layout(module, tests, tuple(files.items()), runtime, blank, tuple(skip))
 
     def toolchain(self, table: dict) -> Toolchain:
