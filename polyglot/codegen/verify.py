@@ -44,8 +44,9 @@ class VerifyReport:
     """What building and running a project gave.
 
     `stage` is where it ended: "compile" (a build step failed), "timeout", "run" (the
-    runner ran; see `cases`). `ok` is true only when every expected case passed, the
-    runner's summary line agrees, and it exited 0.
+    runner ran; see `cases`). `ok` is true only when every case with a body passed, every
+    case of a stub (`expected_failures`) failed as its stub must, the runner's summary
+    line agrees, and its exit status is non-zero exactly when a stub's case failed.
     """
 
     language: str
@@ -56,6 +57,19 @@ class VerifyReport:
     exit_code: int | None = None
     seconds: float = 0.0
     output: str = ""
+    expected_failures: frozenset[str] = frozenset()
+
+    def as_expected(self, case: CaseOutcome) -> bool:
+        """A case with a body must pass; a stub's case must be reported failed."""
+        return case.status == ("failed" if case.id in self.expected_failures else "passed")
+
+    def unexpected(self) -> list[CaseOutcome]:
+        return [c for c in self.cases if not self.as_expected(c)]
+
+    @property
+    def not_implemented(self) -> int:
+        """Cases that failed because their behaviour is a stub, as they must."""
+        return sum(c.status == "failed" and c.id in self.expected_failures for c in self.cases)
 
     @property
     def passed(self) -> int:
@@ -66,7 +80,9 @@ class VerifyReport:
         return len(self.cases) - self.passed
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "passed": self.passed, "failed": self.failed}
+        data = asdict(self)
+        data["expected_failures"] = sorted(self.expected_failures)
+        return {**data, "passed": self.passed, "failed": self.failed, "not_implemented": self.not_implemented}
 
 
 def check_toolchain(pack: CodePack) -> None:
@@ -128,6 +144,7 @@ def verify_project(pack: CodePack, project: Project, timeout_s: float | None = N
     check_toolchain(pack)
     timeout = timeout_s or pack.toolchain.timeout_s
     expected = project.case_ids
+    stubs = project.stub_case_ids
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=f"polyglot-verify-{pack.name}-") as tmp:
         for path, text in project.files.items():
@@ -143,15 +160,17 @@ def verify_project(pack: CodePack, project: Project, timeout_s: float | None = N
                 why = "compile timed out" if code is None else f"compile failed (exit {code})"
                 return VerifyReport(pack.name, "timeout" if code is None else "compile", False,
                                     [CaseOutcome(i, "failed", why) for i in expected],
-                                    exit_code=code, seconds=time.perf_counter() - start, output=out[-_TAIL:])
+                                    exit_code=code, seconds=time.perf_counter() - start, output=out[-_TAIL:],
+                                    expected_failures=stubs)
         argv = [Template(a).fill({"dir": tmp}) for a in pack.toolchain.run]
         code, out = _run(argv, tmp, timeout, env)
     cases, summary = parse_results(out, expected)
     if code is None:
         cases = [c if c.status != "missing" else CaseOutcome(c.id, "missing", "run timed out") for c in cases]
     report = VerifyReport(pack.name, "timeout" if code is None else "run", False, cases, summary, code,
-                          time.perf_counter() - start, out[-_TAIL:])
+                          time.perf_counter() - start, out[-_TAIL:], stubs)
     m = _SUMMARY.match(summary)
     agrees = bool(m) and int(m.group(1)) == report.passed and int(m.group(2)) == report.failed
-    report.ok = code == 0 and report.failed == 0 and agrees
+    report.ok = (code is not None and agrees and not report.unexpected()
+                 and (code != 0) == (report.not_implemented > 0))
     return report

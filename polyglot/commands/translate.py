@@ -23,7 +23,16 @@ from polyglot.spec.reader import read_spec
 @click.option("--verify", is_flag=True, help="Build the code and run its generated tests (needs the toolchain).")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist under -o.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report (files, syntax, verification).")
-def command(spec: str, targets: str, output: str | None, verify: bool, force: bool, as_json: bool) -> None:
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
+              help="A model folder (model.safetensors + tokenizer.model) that writes bodies for "
+                   "behaviours with words but no implementation.")
+@click.option("-k", "--candidates", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="With --model: how many bodies to propose per behaviour.")
+@click.option("--decode", "method", type=click.Choice(["sample", "beam"]), default="sample",
+              show_default=True, help="With --model: nucleus sampling or beam search.")
+@click.option("--seed", default=0, show_default=True, help="With --model: the sampling seed.")
+def command(spec: str, targets: str, output: str | None, verify: bool, force: bool, as_json: bool,
+            model_dir: str | None, candidates: int, method: str, seed: int) -> None:
     """Render SPEC into code and tests for each target language.
 
     Every file is parsed with the language's tree-sitter grammar; --verify also compiles
@@ -35,8 +44,10 @@ def command(spec: str, targets: str, output: str | None, verify: bool, force: bo
       polyglot translate examples/cart.vibee --to python
       polyglot translate examples/cart.vibee --to rust,javascript -o out/ --verify
       polyglot translate examples/cart.vibee --to all -o out/ --force --json
+      polyglot translate words_only.vibee --to go --model models/v0 -k 16
     """
-    parsed = read_spec(spec)
+    parsed = read_spec(spec, on_warning=lambda w: click.echo(str(w), err=True))
+    parsed, proposals = _fill_bodies(parsed, model_dir, candidates=candidates, method=method, seed=seed)
     names = resolve_targets(targets)
     if output is None and len(names) > 1 and not as_json:
         raise click.UsageError("several target languages need -o DIR (or --json)")
@@ -60,10 +71,13 @@ def command(spec: str, targets: str, output: str | None, verify: bool, force: bo
             written[name].append(os.fspath(path))
 
     reports = {name: verify_project(packs[name], projects[name]) for name in names} if verify else {}
-    failed = any(problems.values()) or any(not r.ok for r in reports.values())
+    # A stub of a behaviour without a signature fails as it must (the spec promises no
+    # contract to check); a behaviour with a signature but no body is a gap --verify reports.
+    unimplemented = [b.name for b in parsed.behaviors if b.body is None and b.signature_given]
+    failed = any(problems.values()) or any(not r.ok for r in reports.values()) or bool(verify and unimplemented)
 
     if as_json:
-        click.echo(json.dumps({"spec": parsed.name, "targets": [
+        click.echo(json.dumps({"spec": parsed.name, "proposals": proposals, "targets": [
             {"language": name,
              "files": projects[name].files if output is None else None,
              "written": written[name],
@@ -87,13 +101,38 @@ def command(spec: str, targets: str, output: str | None, verify: bool, force: bo
         raise click.exceptions.Exit(1)
 
 
+def _fill_bodies(spec, model_dir: str | None, **options) -> tuple:
+    """Bodies from the model where the spec has only words; a warning for each still missing."""
+    proposals: list[dict] = []
+    if model_dir is not None:
+        from polyglot.nmt.propose import fill_bodies, load_bundle
+
+        model, tokenizer = load_bundle(model_dir)
+        spec, found = fill_bodies(spec, model, tokenizer, k=options["candidates"],
+                                  method=options["method"], seed=options["seed"])
+        proposals = [{"behavior": p.behavior, "body": p.body.source if p.body else None,
+                      "candidates": [c.__dict__ for c in p.candidates]} for p in found]
+        for p in found:
+            if p.body is not None:
+                kept = sum(c.verdict in ("chosen", "passed") for c in p.candidates)
+                click.echo(f"{spec.source}: note: `{p.behavior}`: body from the model: {p.body.source} "
+                           f"({kept} of {len(p.candidates)} candidates pass its cases)", err=True)
+    for b in spec.behaviors:
+        if b.body is None and b.signature_given:
+            why = "no candidate passed its test cases" if model_dir else "no implementation and no --model"
+            click.echo(f"{spec.source}: warning: `{b.name}`: {why}; it is rendered as a stub that fails",
+                       err=True)
+    return spec, proposals
+
+
 def _echo_report(report, err: bool) -> None:
     for case in report.cases:
         mark = "PASS" if case.status == "passed" else "FAIL"
         detail = f"  ({case.detail})" if case.detail and case.status != "passed" else ""
         click.echo(f"  {mark} {case.id}{detail}", err=err)
     tail = "" if report.ok else f" [{report.stage}]"
-    click.echo(f"{report.language}: {report.passed} passed, {report.failed} failed "
+    stubs = f" ({report.not_implemented} not implemented: stubs fail as they must)" if report.not_implemented else ""
+    click.echo(f"{report.language}: {report.passed} passed, {report.failed} failed{stubs} "
                f"in {report.seconds:.1f} s{tail}", err=err)
     if report.stage in ("compile", "timeout") and report.output:
         click.echo(report.output, err=err)

@@ -86,3 +86,21 @@ def test_verify_of_stubs_fails(tmp_path):
     assert result.exit_code == 1
     assert "FAIL todo/later/one  (not implemented (no implementation))" in result.output
     assert "javascript: 0 passed, 1 failed" in result.output
+
+
+def test_verify_of_a_legacy_spec_passes_with_its_stubs_failing(tmp_path):
+    legacy = str(Path(CART).with_name("legacy_vibee.vibee"))
+    result = run("translate", legacy, "--to", "python", "-o", str(tmp_path / "out"), "--verify")
+    assert result.exit_code == 0, result.output
+    assert "FAIL temperature_monitor/init_monitor/default_init" in result.output
+    assert "python: 6 passed, 1 failed (1 not implemented: stubs fail as they must)" in result.output
+
+
+def test_translate_warns_about_behaviours_without_a_body(tmp_path):
+    spec = tmp_path / "todo.vibee"
+    spec.write_text("name: todo\nbehaviors:\n  - name: later\n    params: {n: Int}\n    returns: Int\n",
+                    encoding="utf-8")
+    result = run("translate", str(spec), "--to", "python")
+    assert result.exit_code == 0
+    assert (f"{spec}: warning: `later`: no implementation and no --model; it is rendered as a stub "
+            "that fails") in result.stderr
