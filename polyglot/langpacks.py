@@ -53,7 +53,7 @@ def builtin_langpacks_dir() -> Path:
     return Path(polyglot.__file__).resolve().parent.parent / "langpacks"
 
 
-def _langpacks_dir(root: Path) -> Path:
+def langpacks_dir(root: Path) -> Path:
     """A root may be a folder holding ``langpacks/`` or that folder itself."""
     return root / "langpacks" if (root / "langpacks").is_dir() else root
 
@@ -81,7 +81,7 @@ def _entry_point_dirs() -> tuple[Path, ...]:
         else:
             raise SpecError("language pack entry point resolves to neither a folder nor a module",
                             file=where, expected="a path or a module", found=type(target).__name__)
-        dirs.append(_langpacks_dir(root))
+        dirs.append(langpacks_dir(root))
     return tuple(dirs)
 
 
@@ -93,7 +93,7 @@ def pack_roots() -> tuple[Path, ...]:
         each once.
     """
     env = os.environ.get(ENV_VAR, "")
-    dirs = [_langpacks_dir(Path(p).expanduser()) for p in env.split(os.pathsep) if p]
+    dirs = [langpacks_dir(Path(p).expanduser()) for p in env.split(os.pathsep) if p]
     dirs += _entry_point_dirs()
     dirs.append(builtin_langpacks_dir())
     unique: dict[Path, Path] = {}
@@ -117,7 +117,7 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$|\s*\(at end of
 _TABLE_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
 
 
-def _toml_error(err: tomllib.TOMLDecodeError, text: str, file: str | None) -> SpecError:
+def toml_error(err: tomllib.TOMLDecodeError, text: str, file: str | None) -> SpecError:
     """A SpecError at the line and column tomllib names in its message."""
     message = str(err)
     match = _TOML_POSITION.search(message)
@@ -186,7 +186,7 @@ def _locate(text: str, path: Sequence[str | int], tables: frozenset[str],
 
 
 @dataclass(frozen=True)
-class _Source:
+class TomlSource:
     """The text a pack came from, so errors can point into it."""
 
     text: str
@@ -200,7 +200,7 @@ class _Source:
                          path=_format_path(path) or None, **extra)
 
 
-def _describe(value: Any) -> str:
+def describe_toml_value(value: Any) -> str:
     """How a TOML value is named in `found` of an error."""
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
@@ -214,7 +214,7 @@ def _one_of(choices: Iterable[str]) -> str:
     return "one of " + ", ".join(f"`{c}`" for c in choices)
 
 
-def _unknown(word: str, choices: Sequence[str]) -> dict[str, str | None]:
+def unknown_choice(word: str, choices: Sequence[str]) -> dict[str, str | None]:
     """`expected`/`hint` for an unknown name: the close match if any, else every choice."""
     hint = did_you_mean(word, choices)
     return {"hint": hint} if hint else {"expected": _one_of(choices)}
@@ -371,14 +371,14 @@ class HumanPack:
 class _HumanPackReader:
     """Validates one parsed pack document, raising located SpecErrors."""
 
-    def __init__(self, src: _Source, expected_code: str | None) -> None:
+    def __init__(self, src: TomlSource, expected_code: str | None) -> None:
         self.src = src
         self.expected_code = expected_code
 
     def read(self, data: dict[str, Any], source: Path | None) -> HumanPack:
         for name in data:
             if name not in HUMAN_PACK_FIELDS:
-                raise self.src.error("unknown field", [name], **_unknown(name, HUMAN_PACK_FIELDS))
+                raise self.src.error("unknown field", [name], **unknown_choice(name, HUMAN_PACK_FIELDS))
         for name in HUMAN_PACK_FIELDS:
             if name not in data and name not in _HUMAN_OPTIONAL:
                 raise self.src.error("missing field", [name])
@@ -405,39 +405,39 @@ class _HumanPackReader:
     def _string(self, data: dict[str, Any], name: str) -> str:
         value = data[name]
         if not isinstance(value, str):
-            raise self.src.error("wrong type", [name], expected="a string", found=_describe(value))
+            raise self.src.error("wrong type", [name], expected="a string", found=describe_toml_value(value))
         return value
 
     def _check_code(self, code: str) -> None:
         if not _CODE.fullmatch(code):
             raise self.src.error("bad language code", ["code"],
                                  expected="a lowercase BCP 47 code such as `pt` or `pt-br`",
-                                 found=_describe(code))
+                                 found=describe_toml_value(code))
         if self.expected_code is not None and code != self.expected_code:
             raise self.src.error("pack code does not match its file name", ["code"],
-                                 expected=_describe(self.expected_code), found=_describe(code))
+                                 expected=describe_toml_value(self.expected_code), found=describe_toml_value(code))
 
     def _check_choice(self, text: dict[str, str], name: str, choices: Sequence[str], message: str) -> None:
         value = text[name]
         if value not in choices:
             hint = did_you_mean(value, choices)
             expected = None if hint else _one_of(json.dumps(c) for c in choices)
-            raise self.src.error(message, [name], expected=expected, found=_describe(value), hint=hint)
+            raise self.src.error(message, [name], expected=expected, found=describe_toml_value(value), hint=hint)
 
     def _table(self, data: dict[str, Any], name: str) -> dict[str, Any]:
         value = data.get(name, {})
         if not isinstance(value, dict):
-            raise self.src.error("wrong type", [name], expected="a table", found=_describe(value))
+            raise self.src.error("wrong type", [name], expected="a table", found=describe_toml_value(value))
         return value
 
     def _strings(self, path: list[str | int], value: Any, what: str) -> list[str]:
         """A non-empty array of non-empty strings, NFC-normalized."""
         if not isinstance(value, list) or not value:
             raise self.src.error("wrong type", path, expected=f"a non-empty array of {what}",
-                                 found=_describe(value))
+                                 found=describe_toml_value(value))
         for i, item in enumerate(value):
             if not isinstance(item, str):
-                raise self.src.error("wrong type", [*path, i], expected="a string", found=_describe(item))
+                raise self.src.error("wrong type", [*path, i], expected="a string", found=describe_toml_value(item))
         return [unicodedata.normalize("NFC", item) for item in value]
 
     # -- tables --------------------------------------------------------------------------
@@ -445,7 +445,7 @@ class _HumanPackReader:
     def _keys(self, table: dict[str, Any]) -> Mapping[str, tuple[str, ...]]:
         for key in table:
             if key not in CANONICAL_KEYS:
-                raise self.src.error("unknown canonical key", ["keys", key], **_unknown(key, CANONICAL_KEYS))
+                raise self.src.error("unknown canonical key", ["keys", key], **unknown_choice(key, CANONICAL_KEYS))
         for key in CANONICAL_KEYS:
             if key not in table:
                 raise self.src.error("missing canonical key", ["keys", key])
@@ -459,7 +459,7 @@ class _HumanPackReader:
                 if not _is_word(alias):
                     raise self.src.error("alias must be one word or a snake_case phrase", path, needle=alias,
                                          expected="letters, digits and `_`, a letter first",
-                                         found=_describe(alias))
+                                         found=describe_toml_value(alias))
                 if folded in seen:
                     message = (f"duplicate alias `{alias}`" if seen[folded] == key
                                else f"alias `{alias}` is already used for `{seen[folded]}`")
@@ -479,14 +479,14 @@ class _HumanPackReader:
         types: dict[str, tuple[str, ...]] = {}
         for name, value in table.items():
             if name not in BUILTIN_TYPES:
-                raise self.src.error("unknown built-in type", ["types", name], **_unknown(name, BUILTIN_TYPES))
+                raise self.src.error("unknown built-in type", ["types", name], **unknown_choice(name, BUILTIN_TYPES))
             names = self._strings(["types", name], value, "type names")
             for i, alias in enumerate(names):
                 path, folded = ["types", name, i], alias.casefold()
                 if not _is_word(alias):
                     raise self.src.error("type name must be one word", path, needle=alias,
                                          expected="letters, digits and `_`, a letter first",
-                                         found=_describe(alias))
+                                         found=describe_toml_value(alias))
                 if folded in seen:
                     message = (f"duplicate type name `{alias}`" if seen[folded] == name
                                else f"type name `{alias}` is already used for `{seen[folded]}`")
@@ -504,12 +504,12 @@ class _HumanPackReader:
             path = ["transliteration", char]
             char = unicodedata.normalize("NFC", char)
             if len(char) != 1:
-                raise self.src.error("override key must be one character", path, found=_describe(char))
+                raise self.src.error("override key must be one character", path, found=describe_toml_value(char))
             if not isinstance(value, str):
-                raise self.src.error("wrong type", path, expected="a string", found=_describe(value))
+                raise self.src.error("wrong type", path, expected="a string", found=describe_toml_value(value))
             if not _ASCII_IDENT.fullmatch(value):
                 raise self.src.error("override must be ASCII", path, expected="letters, digits and `_` only",
-                                     found=_describe(value))
+                                     found=describe_toml_value(value))
             given[char] = value
         overrides = dict(given)
         for char, value in given.items():  # `ж = zh` also gives `Ж = Zh`
@@ -523,7 +523,7 @@ class _HumanPackReader:
         for construct in table:
             if construct not in HUMAN_TEMPLATE_PLACEHOLDERS:
                 raise self.src.error("unknown template construct", ["templates", construct],
-                                     **_unknown(construct, constructs))
+                                     **unknown_choice(construct, constructs))
         for construct in constructs:
             if construct not in table:
                 raise self.src.error("missing template", ["templates", construct])
@@ -584,8 +584,8 @@ def parse_human_pack(text: str, file: str | os.PathLike[str] | None = None) -> H
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise _toml_error(err, text, name) from None
-    src = _Source(text, name, _HUMAN_TABLES)
+        raise toml_error(err, text, name) from None
+    src = TomlSource(text, name, _HUMAN_TABLES)
     expected_code = Path(name).stem if name is not None else None
     return _HumanPackReader(src, expected_code).read(data, Path(name) if name is not None else None)
 
@@ -625,7 +625,7 @@ def human_pack_files(roots: Sequence[str | os.PathLike[str]] | None = None) -> d
 
 
 def _roots(roots: Sequence[str | os.PathLike[str]] | None) -> tuple[Path, ...]:
-    return pack_roots() if roots is None else tuple(_langpacks_dir(Path(r)) for r in roots)
+    return pack_roots() if roots is None else tuple(langpacks_dir(Path(r)) for r in roots)
 
 
 @functools.lru_cache(maxsize=16)
@@ -680,7 +680,7 @@ def load_human_pack(code: str, roots: Sequence[str | os.PathLike[str]] | None = 
     """
     files = dict(_human_pack_files(_roots(roots)))
     if code not in files:
-        raise SpecError(f"unknown human language `{code}`", **_unknown(code, list(files)))
+        raise SpecError(f"unknown human language `{code}`", **unknown_choice(code, list(files)))
     return _human_pack_at(files[code])
 
 

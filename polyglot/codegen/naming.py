@@ -14,6 +14,8 @@ every time:
 """
 from __future__ import annotations
 
+from polyglot.errors import SpecError
+
 import re
 import unicodedata
 from collections.abc import Callable
@@ -84,16 +86,12 @@ def convert_case(name: str, style: str) -> str:
 
 
 def _default_transliterate(text: str, locale: str | None) -> str:
-    """`polyglot.langpacks.transliterate` when it exists, else plain `anyascii`."""
-    try:
-        from polyglot.langpacks import transliterate
-    except ImportError:  # the human-pack module is optional for code generation
-        from anyascii import anyascii
+    """The human pack's transliteration; an unknown locale falls back to the generic rules."""
+    from polyglot.langpacks import transliterate
 
-        return re.sub(r"[^A-Za-z0-9_]+", "_", anyascii(text)).strip("_")
     try:
         return transliterate(text, locale)
-    except Exception:  # an unknown locale: the generic rules, never a failure to render
+    except SpecError:  # a spec whose locale has no pack must still render
         return transliterate(text, None)
 
 

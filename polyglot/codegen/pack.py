@@ -24,7 +24,7 @@ from typing import Any
 from polyglot.codegen.naming import CASES, KINDS, NamingRules
 from polyglot.codegen.template import Template
 from polyglot.errors import SpecError, did_you_mean
-from polyglot.langpacks import _describe, _langpacks_dir, _Source, _toml_error, _unknown, pack_roots
+from polyglot.langpacks import describe_toml_value, langpacks_dir, TomlSource, toml_error, unknown_choice, pack_roots
 
 ATOM = 100
 ASSOCS = ("left", "right", "none")
@@ -229,7 +229,7 @@ class CodePack:
 class _Reader:
     """Validates one parsed pack.toml (plus its templates folder)."""
 
-    def __init__(self, src: _Source, folder: Path | None) -> None:
+    def __init__(self, src: TomlSource, folder: Path | None) -> None:
         self.src = src
         self.folder = folder
 
@@ -243,7 +243,7 @@ class _Reader:
             return {}
         value = data[name]
         if not isinstance(value, dict):
-            raise self.err("wrong type", [name], expected="a table", found=_describe(value))
+            raise self.err("wrong type", [name], expected="a table", found=describe_toml_value(value))
         return value
 
     def string(self, data: dict, path: list, required: bool = True, default: str = "") -> str:
@@ -254,7 +254,7 @@ class _Reader:
             return default
         value = data[key]
         if not isinstance(value, str):
-            raise self.err("wrong type", path, expected="a string", found=_describe(value))
+            raise self.err("wrong type", path, expected="a string", found=describe_toml_value(value))
         return value
 
     def template(self, text: str, path: list, allowed: tuple[str, ...] | None, name: str) -> Template:
@@ -270,17 +270,17 @@ class _Reader:
     def read(self, data: dict) -> CodePack:
         for key in data:
             if key not in TOP_FIELDS:
-                raise self.err("unknown field", [key], **_unknown(key, TOP_FIELDS))
+                raise self.err("unknown field", [key], **unknown_choice(key, TOP_FIELDS))
         name = self.string(data, ["name"])
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise self.err("bad pack name", ["name"], expected="lowercase letters, digits and _",
-                           found=_describe(name))
+                           found=describe_toml_value(name))
         if self.folder is not None and self.folder.name != name:
             raise self.err("pack name does not match its folder", ["name"],
-                           expected=_describe(self.folder.name), found=_describe(name))
+                           expected=describe_toml_value(self.folder.name), found=describe_toml_value(name))
         status = self.string(data, ["status"], required=False, default="stable")
         if status not in STATUSES:
-            raise self.err("unknown status", ["status"], **_unknown(status, STATUSES))
+            raise self.err("unknown status", ["status"], **unknown_choice(status, STATUSES))
         naming = self.naming(self.table(data, "naming"))
         templates = self.templates(self.table(data, "templates", required=False))
         return CodePack(
@@ -310,7 +310,7 @@ class _Reader:
                  "case_insensitive", "empty")
         for key in table:
             if key not in known:
-                raise self.err("unknown field", ["naming", key], **_unknown(key, known))
+                raise self.err("unknown field", ["naming", key], **unknown_choice(key, known))
         cases = {}
         for kind in KINDS:
             if kind not in table and kind in ("local", "module"):
@@ -318,26 +318,26 @@ class _Reader:
                 continue
             style = self.string(table, ["naming", kind])
             if style not in CASES:
-                raise self.err("unknown case style", ["naming", kind], **_unknown(style, CASES))
+                raise self.err("unknown case style", ["naming", kind], **unknown_choice(style, CASES))
             cases[kind] = style
         reserved = table.get("reserved", [])
         if not isinstance(reserved, list) or not all(isinstance(r, str) for r in reserved):
             raise self.err("wrong type", ["naming", "reserved"], expected="an array of strings",
-                           found=_describe(reserved))
+                           found=describe_toml_value(reserved))
         escape = self.string(table, ["naming", "escape"], required=False, default="{{name}}_")
         leading = self.string(table, ["naming", "leading_digit"], required=False, default="_{{name}}")
         for key, text in (("escape", escape), ("leading_digit", leading)):
             self.template(text, ["naming", key], ("name",), f"naming.{key}")
             if "{{name}}" not in text.replace(" ", ""):
-                raise self.err("must contain `{{name}}`", ["naming", key], found=_describe(text))
+                raise self.err("must contain `{{name}}`", ["naming", key], found=describe_toml_value(text))
         for key in ("unicode", "case_insensitive"):
             if key in table and not isinstance(table[key], bool):
                 raise self.err("wrong type", ["naming", key], expected="true or false",
-                               found=_describe(table[key]))
+                               found=describe_toml_value(table[key]))
         ascii_kinds = table.get("ascii_kinds", ["module"])
         if not isinstance(ascii_kinds, list) or any(k not in KINDS for k in ascii_kinds):
             raise self.err("wrong type", ["naming", "ascii_kinds"],
-                           expected="an array of " + ", ".join(KINDS), found=_describe(ascii_kinds))
+                           expected="an array of " + ", ".join(KINDS), found=describe_toml_value(ascii_kinds))
         rules = NamingRules(cases=cases, reserved=frozenset(reserved), escape=escape,
                             unicode=table.get("unicode", True), leading_digit=leading,
                             case_insensitive=table.get("case_insensitive", False),
@@ -349,7 +349,7 @@ class _Reader:
         known = ("line", "doc_open", "doc_line", "doc_close", "doc_escapes")
         for key in table:
             if key not in known:
-                raise self.err("unknown field", ["comments", key], **_unknown(key, known))
+                raise self.err("unknown field", ["comments", key], **unknown_choice(key, known))
         out: dict[str, Any] = {"line": self.string(table, ["comments", "line"])}
         for key in ("doc_open", "doc_close"):
             out[key] = self.string(table, ["comments", key], required=False, default="")
@@ -362,14 +362,14 @@ class _Reader:
     def string_map(self, table: dict, path: list) -> dict[str, str]:
         value = table.get(path[-1], {})
         if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            raise self.err("wrong type", path, expected="a table of strings", found=_describe(value))
+            raise self.err("wrong type", path, expected="a table of strings", found=describe_toml_value(value))
         return dict(value)
 
     def strings(self, table: dict) -> dict[str, Any]:
         known = ("quote", "escapes", "control", "non_ascii", "utf16")
         for key in table:
             if key not in known:
-                raise self.err("unknown field", ["strings", key], **_unknown(key, known))
+                raise self.err("unknown field", ["strings", key], **unknown_choice(key, known))
         out: dict[str, Any] = {
             "quote": self.string(table, ["strings", "quote"]),
             "escapes": self.string_map(table, ["strings", "escapes"]),
@@ -388,7 +388,7 @@ class _Reader:
         out = {}
         for key in table:
             if key not in known:
-                raise self.err("unknown field", ["literals", key], **_unknown(key, known))
+                raise self.err("unknown field", ["literals", key], **unknown_choice(key, known))
         for key in known:
             if key in table or key in LITERAL_KEYS:
                 text = self.string(table, ["literals", key])
@@ -402,9 +402,9 @@ class _Reader:
         for key, text in table.items():
             base = key.split("<")[0]
             if base not in TYPE_KEYS and base != "Unit":
-                raise self.err("unknown type", ["types", key], **_unknown(base, TYPE_KEYS))
+                raise self.err("unknown type", ["types", key], **unknown_choice(base, TYPE_KEYS))
             if not isinstance(text, str):
-                raise self.err("wrong type", ["types", key], expected="a string", found=_describe(text))
+                raise self.err("wrong type", ["types", key], expected="a string", found=describe_toml_value(text))
             out[key.replace(" ", "")] = self.template(text, ["types", key], ("0", "1", "name", "module"),
                                                       f"types.{key}")
         for key in TYPE_KEYS:
@@ -419,10 +419,10 @@ class _Reader:
             value = {"template": value[0], "prec": value[1]}
         if not isinstance(value, dict):
             raise self.err("wrong type", path, expected='a template, ["template", precedence] or '
-                           "{template = ..., prec = ..., assoc = ..., inner = ...}", found=_describe(value))
+                           "{template = ..., prec = ..., assoc = ..., inner = ...}", found=describe_toml_value(value))
         for key in value:
             if key not in ("template", "prec", "assoc", "inner"):
-                raise self.err("unknown field", path + [key], **_unknown(key, ("template", "prec", "assoc", "inner")))
+                raise self.err("unknown field", path + [key], **unknown_choice(key, ("template", "prec", "assoc", "inner")))
         text = value.get("template")
         if not isinstance(text, str):
             raise self.err("missing field", path + ["template"])
@@ -431,10 +431,10 @@ class _Reader:
         for key, number in (("prec", prec), ("inner", inner)):
             if number is not None and (isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= ATOM):
                 raise self.err("wrong type", path + [key], expected=f"an integer from 0 to {ATOM}",
-                               found=str(number) if isinstance(number, int) else _describe(number))
+                               found=str(number) if isinstance(number, int) else describe_toml_value(number))
         assoc = value.get("assoc", "left")
         if assoc not in ASSOCS:
-            raise self.err("unknown associativity", path + ["assoc"], **_unknown(str(assoc), ASSOCS))
+            raise self.err("unknown associativity", path + ["assoc"], **unknown_choice(str(assoc), ASSOCS))
         t = self.template(text, path, allowed, ".".join(map(str, path)))
         return ExprTemplate(t, prec, assoc, inner)
 
@@ -446,7 +446,7 @@ class _Reader:
             base = key_base(norm, EXPR_KEYS)
             if base is None:
                 base = re.split(r"[(]|->", norm)[0]
-                raise self.err("unknown expression key", ["expr", key], **_unknown(base, EXPR_KEYS))
+                raise self.err("unknown expression key", ["expr", key], **unknown_choice(base, EXPR_KEYS))
             bases.add(base)
             out[norm] = self.expr_entry(value, ["expr", key])
         for base in EXPR_KEYS:
@@ -466,7 +466,7 @@ class _Reader:
         out = {}
         for key in table:
             if key not in names:
-                raise self.err("unknown field", ["comprehension", key], **_unknown(key, tuple(names)))
+                raise self.err("unknown field", ["comprehension", key], **unknown_choice(key, tuple(names)))
         for key, allowed in names.items():
             if key not in table:
                 raise self.err("missing field", ["comprehension", key])
@@ -481,9 +481,9 @@ class _Reader:
         out = {}
         for key, text in table.items():
             if key not in names:
-                raise self.err("unknown field", ["statements", key], **_unknown(key, tuple(names)))
+                raise self.err("unknown field", ["statements", key], **unknown_choice(key, tuple(names)))
             if not isinstance(text, str):
-                raise self.err("wrong type", ["statements", key], expected="a string", found=_describe(text))
+                raise self.err("wrong type", ["statements", key], expected="a string", found=describe_toml_value(text))
             out[key] = self.template(text, ["statements", key], names[key], f"statements.{key}")
         if "return" not in out:
             raise self.err("missing field", ["statements", "return"])
@@ -492,14 +492,14 @@ class _Reader:
     def joins(self, table: dict) -> dict[str, str]:
         for key, value in table.items():
             if not isinstance(value, str):
-                raise self.err("wrong type", ["join", key], expected="a string", found=_describe(value))
+                raise self.err("wrong type", ["join", key], expected="a string", found=describe_toml_value(value))
         return dict(table)
 
     def templates(self, table: dict) -> dict[str, Template]:
         found: dict[str, tuple[str, list]] = {}
         for key, text in table.items():
             if not isinstance(text, str):
-                raise self.err("wrong type", ["templates", key], expected="a string", found=_describe(text))
+                raise self.err("wrong type", ["templates", key], expected="a string", found=describe_toml_value(text))
             found[key] = (text, ["templates", key])
         folder = self.folder / "templates" if self.folder is not None else None
         if folder is not None and folder.is_dir():
@@ -532,7 +532,7 @@ class _Reader:
         known = ("module", "tests", "files", "runtime", "blank_lines", "grammar_skip")
         for key in table:
             if key not in known:
-                raise self.err("unknown field", ["layout", key], **_unknown(key, known))
+                raise self.err("unknown field", ["layout", key], **unknown_choice(key, known))
         module = self.string(table, ["layout", "module"])
         tests = self.string(table, ["layout", "tests"])
         for key, text in (("module", module), ("tests", tests)):
@@ -540,41 +540,41 @@ class _Reader:
         files = table.get("files", {})
         if not isinstance(files, dict):
             raise self.err("wrong type", ["layout", "files"], expected="a table path -> template",
-                           found=_describe(files))
+                           found=describe_toml_value(files))
         for path, template in files.items():
             if template not in templates:
                 raise self.err(f"unknown template `{template}`", ["layout", "files", path],
-                               **_unknown(str(template), tuple(templates)))
+                               **unknown_choice(str(template), tuple(templates)))
         runtime = self.string(table, ["layout", "runtime"])
         if runtime not in files:
             raise self.err("the runtime file must be one of [layout.files]", ["layout", "runtime"],
-                           found=_describe(runtime))
+                           found=describe_toml_value(runtime))
         blank = table.get("blank_lines", 2)
         if isinstance(blank, bool) or not isinstance(blank, int) or blank < 0:
             raise self.err("wrong type", ["layout", "blank_lines"], expected="a non-negative integer",
-                           found=_describe(blank))
+                           found=describe_toml_value(blank))
         skip = table.get("grammar_skip", [])
         if not isinstance(skip, list) or not all(isinstance(x, str) for x in skip):
             raise self.err("wrong type", ["layout", "grammar_skip"], expected="an array of file paths",
-                           found=_describe(skip))
+                           found=describe_toml_value(skip))
         return Layout(module, tests, tuple(files.items()), runtime, blank, tuple(skip))
 
     def toolchain(self, table: dict) -> Toolchain:
         known = ("compile", "run", "requires", "timeout_s", "env")
         for key in table:
             if key not in known:
-                raise self.err("unknown field", ["toolchain", key], **_unknown(key, known))
+                raise self.err("unknown field", ["toolchain", key], **unknown_choice(key, known))
 
         def argv(value: Any, path: list) -> tuple[str, ...]:
             if not isinstance(value, list) or not value or not all(isinstance(a, str) for a in value):
                 raise self.err("wrong type", path, expected="a non-empty array of strings (an argv)",
-                               found=_describe(value))
+                               found=describe_toml_value(value))
             return tuple(value)
 
         compile_ = table.get("compile", [])
         if not isinstance(compile_, list):
             raise self.err("wrong type", ["toolchain", "compile"], expected="an array of argv arrays",
-                           found=_describe(compile_))
+                           found=describe_toml_value(compile_))
         if "run" not in table:
             raise self.err("missing field", ["toolchain", "run"])
         requires = []
@@ -582,16 +582,16 @@ class _Reader:
             path = ["toolchain", "requires", i]
             if not isinstance(req, dict):
                 raise self.err("wrong type", path, expected="{command = ..., package = ..., source = ...}",
-                               found=_describe(req))
+                               found=describe_toml_value(req))
             source = self.string(req, path + ["source"])
             if source not in SOURCES:
-                raise self.err("unknown package source", path + ["source"], **_unknown(source, SOURCES))
+                raise self.err("unknown package source", path + ["source"], **unknown_choice(source, SOURCES))
             requires.append(Requirement(self.string(req, path + ["command"]), self.string(req, path + ["package"]),
                                         source, argv(req["probe"], path + ["probe"]) if "probe" in req else ()))
         timeout = table.get("timeout_s", 120)
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
             raise self.err("wrong type", ["toolchain", "timeout_s"], expected="a positive number",
-                           found=_describe(timeout))
+                           found=describe_toml_value(timeout))
         env = self.string_map(table, ["toolchain", "env"])
         return Toolchain(tuple(argv(c, ["toolchain", "compile", i]) for i, c in enumerate(compile_)),
                          argv(table["run"], ["toolchain", "run"]), tuple(requires), float(timeout),
@@ -629,9 +629,9 @@ def parse_code_pack(text: str, file: str | os.PathLike[str] | None = None) -> Co
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise _toml_error(err, text, name) from None
+        raise toml_error(err, text, name) from None
     folder = Path(name).parent if name is not None else None
-    return _Reader(_Source(text, name, _TABLES), folder).read(data)
+    return _Reader(TomlSource(text, name, _TABLES), folder).read(data)
 
 
 def load_pack_file(path: str | os.PathLike[str]) -> CodePack:
@@ -653,7 +653,7 @@ def code_pack_dirs(roots: list[str | os.PathLike[str]] | None = None) -> dict[st
     Returns:
         name -> folder holding pack.toml, sorted by name.
     """
-    dirs = pack_roots() if roots is None else tuple(_langpacks_dir(Path(r)) for r in roots)
+    dirs = pack_roots() if roots is None else tuple(langpacks_dir(Path(r)) for r in roots)
     found: dict[str, Path] = {}
     for root in dirs:
         for toml in sorted((root / "code").glob("*/pack.toml")):
@@ -669,7 +669,7 @@ def load_code_pack(name: str, roots: list[str | os.PathLike[str]] | None = None)
     """
     dirs = code_pack_dirs(roots)
     if name not in dirs:
-        raise SpecError(f"unknown target language `{name}`", **_unknown(name, list(dirs)))
+        raise SpecError(f"unknown target language `{name}`", **unknown_choice(name, list(dirs)))
     return load_pack_file(dirs[name] / "pack.toml")
 
 
