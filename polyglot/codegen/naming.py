@@ -14,14 +14,13 @@ every time:
 """
 from __future__ import annotations
 
-from polyglot.errors import SpecError
-
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from polyglot.codegen.template import fill
+from polyglot.errors import SpecError
 
 #: Case styles a pack may give each kind of name.
 CASES = ("snake", "camel", "pascal", "upper", "lower", "keep")
