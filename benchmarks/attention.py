@@ -215,9 +215,23 @@ def format_timing(r: dict) -> str:
     return f"D={r['dim']:<3} N={r['n']:<5} causal={r['causal']!s:5} {r['mode']:7} TFLOP/s {tf} | {ratios}"
 
 
+def summary(timings: list[dict]) -> list[str]:
+    """One line per (baseline, pass): the range of ours / baseline over all timed shapes."""
+    lines = []
+    for name in SDPA_BACKENDS:
+        for mode in ("fwd", "fwd+bwd"):
+            rs = [ratio(r, name) for r in timings if r["mode"] == mode and ratio(r, name)]
+            if rs:
+                lines.append(f"ours / SDPA {name}, {mode}: {min(rs):.2f}x to {max(rs):.2f}x "
+                             f"(median {sorted(rs)[len(rs) // 2]:.2f}x over {len(rs)} shapes)")
+    return lines
+
+
 def markdown(meta: dict, rows: list[dict], checks: list[dict], timings: list[dict]) -> str:
     lines = [f"# Flash attention benchmark ({meta['device']})", ""]
     lines += [f"- {k}: {v}" for k, v in meta.items()]
+    if timings:
+        lines += ["", "## Summary (bf16)", ""] + [f"- {line}" for line in summary(timings)]
     passed = sum(r["ok"] for r in rows)
     lines += ["", f"## Correctness vs float64 reference: {passed}/{len(rows)} pass", "",
               "| impl | D | dtype | causal | pad | N_q | N_k | out | dq | dk | dv | tol | ok |",
@@ -290,6 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\ncorrectness: {len(rows) + len(checks) - len(failed)}/{len(rows) + len(checks)} pass")
     for r in timings:
         print(format_timing(r))
+    for line in summary(timings):
+        print(line)
     return 1 if failed else 0
 
 
