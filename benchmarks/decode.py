@@ -5,12 +5,12 @@
 
 Random weights make a meaningless benchmark (a random target's greedy output is noise a
 draft cannot predict, or a single repeated token any draft predicts), so the script first
-trains, for a fixed number of seconds on the chosen device:
+trains, on the chosen device, for a fixed number of steps:
 
 - the *target*, an encoder-decoder with 6 decoder layers, on a synthetic translation task:
   the source is ``<tag> x_1 .. x_n`` (n from 6 to 20, tokens drawn from a skewed
   distribution), the target is ``f(x_1) .. f(x_n) </s>`` for a fixed permutation f of the
-  vocabulary -- word-by-word translation with alignment, learnt in seconds;
+  vocabulary -- word-by-word translation with alignment, learnt in a few hundred steps;
 - the *draft*, the target cut to its first decoder layer (same embeddings and encoder,
   one decoder layer instead of six, so a draft step costs about a sixth of a target
   step), then distilled from the target: KL divergence to the target's teacher-forced
@@ -73,15 +73,16 @@ class Task:
         return src, tgt_in, tgt_out
 
 
-def train(model, task, seconds, g, teacher=None, lr=1e-3, batch=32):
-    """Train on the task for `seconds` (distil from `teacher` when given); returns steps."""
+def train(model, task, steps, g, teacher=None, lr=1e-3, batch=32):
+    """Train on the task for `steps` steps (distil from `teacher` when given); returns the
+    seconds it took. A step count, not a time limit, so a busy machine gets the same model."""
     model.train()
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    start, steps = time.perf_counter(), 0
-    while time.perf_counter() - start < seconds:
+    start = time.perf_counter()
+    for step in range(steps):
         src, tgt_in, tgt_out = task.batch(batch, g)
         for group in opt.param_groups:  # short linear warm-up
-            group["lr"] = lr * min(1.0, (steps + 1) / 50)
+            group["lr"] = lr * min(1.0, (step + 1) / 50)
         logits, loss = model(src, tgt_in, tgt_out)
         if teacher is not None:
             with torch.no_grad():
@@ -93,9 +94,8 @@ def train(model, task, seconds, g, teacher=None, lr=1e-3, batch=32):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        steps += 1
     model.eval()
-    return steps
+    return time.perf_counter() - start
 
 
 def sync(device):
@@ -114,8 +114,8 @@ def timed(fn, device):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--device", default="cpu", help="cpu or cuda")
-    ap.add_argument("--train-seconds", type=float, default=90.0, help="target training time")
-    ap.add_argument("--draft-seconds", type=float, default=30.0, help="draft distillation time")
+    ap.add_argument("--train-steps", type=int, default=600, help="target training steps")
+    ap.add_argument("--draft-steps", type=int, default=300, help="draft distillation steps")
     ap.add_argument("--sources", type=int, default=40, help="held-out sources decoded")
     ap.add_argument("--k", type=int, nargs="+", default=[2, 4, 8], help="draft lengths tried")
     ap.add_argument("--d-model", type=int, default=None,
@@ -143,12 +143,12 @@ def main(argv=None) -> int:
     d = args.d_model or (512 if device.startswith("cuda") else 128)
     target = NMT(NMTConfig(d_model=d, n_heads=d // 64, n_enc_layers=2, n_dec_layers=6,
                            d_ff=4 * d, **common)).to(device)
-    t_steps = train(target, task, args.train_seconds, g)
+    t_seconds = train(target, task, args.train_steps, g)
     # The draft starts as the target truncated to its first decoder layer.
     draft = NMT(replace(target.config, n_dec_layers=args.draft_layers)).to(device)
     draft.load_state_dict({name: w for name, w in target.state_dict().items()
                            if name in draft.state_dict()})
-    d_steps = train(draft, task, args.draft_seconds, g, teacher=target)
+    d_seconds = train(draft, task, args.draft_steps, g, teacher=target)
 
     src, _, tgt_out = task.batch(args.sources, torch.Generator().manual_seed(10_000 + args.seed))
     rows = [src[i:i + 1, :int((src[i] != PAD).sum())] for i in range(args.sources)]
@@ -187,21 +187,21 @@ def main(argv=None) -> int:
             calls=sum(o.target_calls for o in outs) / tokens,
             identical=all(o.ids == ref for o, ref in zip(outs, reference))))
 
+    backend = args.attention or os.environ.get("POLYGLOT_ATTENTION", "auto")
     name = (torch.cuda.get_device_name(0) if device.startswith("cuda")
             else f"CPU, torch threads: {torch.get_num_threads()}")
     setup = (
         f"- device: {name}; torch {torch.__version__}; python {platform.python_version()}\n"
         f"- target: {target.num_params() / 1e6:.2f}M parameters (d={d}, 2 enc + 6 dec layers, "
         f"{args.positions} positions), "
-        f"trained {t_steps} steps in {args.train_seconds:.0f} s; greedy output exactly right "
-        f"on {exact}/{args.sources} held-out sources\n"
+        f"trained {args.train_steps} steps of 32 examples ({t_seconds:.0f} s); greedy output "
+        f"exactly right on {exact}/{args.sources} held-out sources\n"
         f"- draft: {draft.num_params() / 1e6:.2f}M parameters, initialised as the target's "
-        f"embeddings, encoder and first {args.draft_layers} decoder layer(s), then distilled {d_steps} steps in "
-        f"{args.draft_seconds:.0f} s; its own greedy output equals the target's on "
-        f"{draft_exact}/{args.sources}\n"
+        f"embeddings, encoder and first {args.draft_layers} decoder layer(s), then distilled "
+        f"{args.draft_steps} steps ({d_seconds:.0f} s); its own greedy output equals the "
+        f"target's on {draft_exact}/{args.sources}\n"
         f"- {args.sources} sources, batch 1, {tokens} generated tokens, fp32, "
-        f"attention backend {args.attention or os.environ.get('POLYGLOT_ATTENTION', 'auto')}; fastest of {args.repeats} "
-        f"alternating timings\n")
+        f"attention backend {backend}; fastest of {args.repeats} alternating timings\n")
     table = ["| k | greedy tok/s | speculative tok/s | speculative / greedy | acceptance "
              "| target passes per token | identical to greedy |",
              "|---|---|---|---|---|---|---|"]
@@ -227,7 +227,8 @@ def write_section(section: str) -> None:
         "time (> 1: speculative is faster), and the output must be identical token for "
         "token.\n\n"
         "Setup: the target, an encoder-decoder with 2 encoder and 6 decoder layers, is "
-        "trained for a fixed time on a synthetic word-by-word translation task (source "
+        "trained for a fixed number of steps on a synthetic word-by-word translation task "
+        "(source "
         "`<tag> x1 .. xn`, target `f(x1) .. f(xn) </s>`, f a fixed permutation of the "
         "vocabulary of 128, n from 6 to 20, Zipf-distributed tokens). The draft is the "
         "target cut to its first decoder layer, then distilled from it (KL divergence to "

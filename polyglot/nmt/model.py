@@ -334,7 +334,8 @@ class NMT(nn.Module):
             with safe_open(str(path), framework="pt") as f:
                 metadata = f.metadata() or {}
         except (OSError, SafetensorError) as err:
-            raise SpecError("cannot read model checkpoint", file=str(path), found=str(err)) from None
+            raise SpecError("cannot read model checkpoint", file=str(path),
+                            found=str(err)) from None
         if CONFIG_KEY not in metadata:
             raise SpecError("checkpoint has no model config", file=str(path),
                             expected=f"metadata key {CONFIG_KEY!r}", hint="save it with NMT.save")

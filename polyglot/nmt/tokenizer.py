@@ -87,6 +87,8 @@ class Tokenizer:
         source: where the bytes came from, for error messages.
     """
 
+    pad_id, unk_id, bos_id, eos_id = PAD_ID, UNK_ID, BOS_ID, EOS_ID  # the same in every model
+
     def __init__(self, model_proto: bytes, source: str | None = None):
         try:
             self.sp = spm.SentencePieceProcessor(model_proto=model_proto)
@@ -140,7 +142,8 @@ class Tokenizer:
             The trained `Tokenizer`.
 
         Example:
-            >>> tok = Tokenizer.train(["Returns the sum.", "Возвращает сумму."], vocab_size=400)
+            >>> tok = Tokenizer.train(["Returns the sum.", "Возвращает сумму."],
+            ...                       vocab_size=400)
             >>> tok.decode(tok.encode("Возвращает сумму.", lang="ru"))
             'Возвращает сумму.'
         """
@@ -181,8 +184,6 @@ class Tokenizer:
     @property
     def vocab_size(self) -> int:
         return self.sp.get_piece_size()
-
-    pad_id, unk_id, bos_id, eos_id = PAD_ID, UNK_ID, BOS_ID, EOS_ID
 
     @property
     def langs(self) -> list[str]:

@@ -112,7 +112,8 @@ def test_beam_search_with_full_beam_is_exhaustive(alpha, early_stopping):
                         early_stopping=early_stopping, n_best=6)
     assert [h.ids for h in found] == [ids for _, ids in expected[:6]]
     assert [h.score for h in found] == pytest.approx([s for s, _ in expected[:6]], abs=1e-5)
-    assert found[0].logprob == pytest.approx(found[0].score * length_penalty(len(found[0].ids), alpha))
+    best = found[0]
+    assert best.logprob == pytest.approx(best.score * length_penalty(len(best.ids), alpha))
 
 
 @pytest.mark.parametrize("alpha", [0.0, 1.0])

@@ -119,7 +119,8 @@ def test_load_rejects_garbage(tmp_path):
 
 
 def test_custom_language_list():
-    tok = Tokenizer.train(["hello world", "привет мир"], vocab_size=300, langs=["en", "xx"])
+    tok = Tokenizer.train(["hello world", "привет мир"], vocab_size=300,
+                          langs=["en", "xx"])
     assert tok.langs == ["en", "xx"] and tok.lang_id("xx") == 5
     assert tok.control_ids == {"<sep>": 6, "<mask>": 7}
     assert len(HUMAN_LANGUAGES) == 20
