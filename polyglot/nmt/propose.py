@@ -18,7 +18,7 @@ from polyglot.data.dataset import format_source
 from polyglot.errors import SpecError
 from polyglot.nmt.decode import beam_search, sample
 from polyglot.nmt.model import NMT
-from polyglot.nmt.tokenizer import BODY, EOS_ID, Tokenizer
+from polyglot.nmt.tokenizer import BODY, EOS_ID, Tokenizer, tag
 from polyglot.spec.ir import Behavior, Body, Spec
 from polyglot.spec.run import run_case
 from polyglot.spec.types import Type
@@ -90,7 +90,9 @@ def propose(behavior: Behavior, spec: Spec, model: NMT, tokenizer: Tokenizer, *,
     if behavior.returns is None:
         return Proposal(behavior.name, None, ())
     device = next(model.parameters()).device
-    src = torch.tensor([tokenizer.encode(source_for(behavior, spec))], device=device)
+    lang = spec.locale
+    line = source_for(behavior, spec, lang).removeprefix(tag(lang)).removeprefix(" ")
+    src = torch.tensor([tokenizer.encode(line, lang=lang)], device=device)  # as training encodes it
     start = [tokenizer.lang_id(BODY)]
     if method == "beam":
         hyps = beam_search(model, src, beam_size=k, n_best=k, max_len=max_len, start=start)

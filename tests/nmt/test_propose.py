@@ -40,7 +40,8 @@ def trained():
     torch.manual_seed(0)
     model = NMT(NMTConfig(vocab_size=tokenizer.vocab_size, d_model=32, n_heads=2, n_enc_layers=1,
                           n_dec_layers=1, d_ff=64, dropout=0.0, max_len=128))
-    pairs = [(tokenizer.encode(sources[name]), tokenizer.encode(body, lang=BODY, add_eos=True))
+    pairs = [(tokenizer.encode(sources[name].removeprefix("<en> "), lang="en"),
+              tokenizer.encode(body, lang=BODY, add_eos=True))
              for name, body in BODIES.items()]
     width = max(len(s) for s, _ in pairs)
     src = torch.tensor([s + [0] * (width - len(s)) for s, _ in pairs])
