@@ -92,7 +92,9 @@ def propose(behavior: Behavior, spec: Spec, model: NMT, tokenizer: Tokenizer, *,
     device = next(model.parameters()).device
     lang = spec.locale
     line = source_for(behavior, spec, lang).removeprefix(tag(lang)).removeprefix(" ")
-    src = torch.tensor([tokenizer.encode(line, lang=lang)], device=device)  # as training encodes it
+    limit = model.config.max_len
+    src = torch.tensor([tokenizer.encode(line, lang=lang)[:limit]], device=device)  # as training encodes it
+    max_len = min(max_len, limit - 1)
     start = [tokenizer.lang_id(BODY)]
     if method == "beam":
         hyps = beam_search(model, src, beam_size=k, n_best=k, max_len=max_len, start=start)
