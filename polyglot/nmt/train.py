@@ -57,10 +57,11 @@ from polyglot.nmt import distributed as pdist
 from polyglot.nmt.lora import LoRAConfig
 from polyglot.nmt.model import NMT, NMTConfig
 from polyglot.nmt.schedule import RangeTestResult, ScheduleConfig, exponential_lrs, lr_at, range_test
-from polyglot.nmt.tokenizer import BODY, PAD_ID, Tokenizer
+from polyglot.nmt.tokenizer import BODY, PAD_ID, Tokenizer, tag
 
 PRECISIONS = {"fp32": None, "bf16": torch.bfloat16, "fp16": torch.float16}
 _RUNTIME_FIELDS = ("dropout", "attention_backend")  # model fields a resume may change
+_TOKENIZER_LINES = 300_000  # most lines a tokenizer is trained on
 
 
 # =======================================================================================
@@ -108,7 +109,7 @@ class RunConfig:
     eval_batches: int = 50  # most batches an evaluation reads
     save_every: int = 100  # steps between checkpoints (0: at the end only)
     keep_checkpoints: int = 2  # newest checkpoints kept (0: all)
-    max_minutes: float = 0.0  # checkpoint and stop after this long; resume later (0: no limit)
+    max_minutes: float = 0.0  # checkpoint and stop this long after the start (0: no limit)
     progress: bool = True  # tqdm bar on the main process
     resume: bool = True  # continue from the newest checkpoint in out_dir
 
@@ -131,7 +132,8 @@ class _Mismatch(Exception):
 
 def _type_name(tp) -> str:
     if typing.get_origin(tp) is list:
-        return f"a list of {_type_name(typing.get_args(tp)[0])}"
+        item = typing.get_args(tp)[0]
+        return "a list of " + {str: "strings", int: "integers", float: "numbers"}.get(item, str(item))
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
         return " or ".join(_type_name(a) for a in typing.get_args(tp) if a is not type(None))
     return {int: "an integer", float: "a number", bool: "true or false", str: "a string"}.get(
@@ -148,8 +150,11 @@ def _coerce(value, tp):
             except _Mismatch:
                 pass
     elif origin is list:
-        if isinstance(value, list):
-            return [_coerce(v, typing.get_args(tp)[0]) for v in value]
+        try:
+            if isinstance(value, list):
+                return [_coerce(v, typing.get_args(tp)[0]) for v in value]
+        except _Mismatch:
+            pass
     elif tp is float and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     elif tp in (int, str, bool) and isinstance(value, tp) and (tp is bool or not isinstance(value, bool)):
@@ -367,12 +372,15 @@ def read_records(path: str | os.PathLike) -> Iterator[dict]:
 
 
 def source_lines(record: dict) -> dict[str, str]:
-    """Language -> the model's source line (tag first) of one record."""
+    """Language -> the model's source line of one record, without its leading tag
+    (`Tokenizer.encode` puts the tag's id first; as text it would follow a "▁" piece)."""
     if "src" in record:
-        return record["src"]
-    from polyglot.data.dataset import source_text
+        lines = record["src"]
+    else:
+        from polyglot.data.dataset import source_text
 
-    return {lang: source_text(record, lang) for lang in record["words"]}
+        lines = {lang: source_text(record, lang) for lang in record["words"]}
+    return {lang: line.removeprefix(tag(lang)).removeprefix(" ") for lang, line in lines.items()}
 
 
 def tokenize_records(records: Iterable[dict], tokenizer: Tokenizer, data: DataConfig
@@ -396,7 +404,7 @@ def tokenize_records(records: Iterable[dict], tokenizer: Tokenizer, data: DataCo
         for lang, line in source_lines(record).items():
             if langs and lang not in langs:
                 continue
-            words = tokenizer.encode(line)
+            words = tokenizer.encode(line, lang=lang)
             pairs = [(words, body)]
             if data.reverse:
                 pairs.append((body[:-1], words + [tokenizer.eos_id]))
@@ -418,10 +426,15 @@ def load_tokenizer(data: DataConfig, env: pdist.DistEnv, train_missing: bool = T
         for record in read_records(data.train):
             texts.extend(source_lines(record).values())
             texts.append(record["body"])
+        if len(texts) > _TOKENIZER_LINES:  # plenty; sampled here, seeded, so runs agree
+            texts = random.Random(0).sample(texts, _TOKENIZER_LINES)
         path.parent.mkdir(parents=True, exist_ok=True)
-        # SentencePiece samples a big corpus down; a few hundred thousand lines are plenty.
-        Tokenizer.train(texts, vocab_size=data.vocab_size, input_sentence_size=300_000,
-                        shuffle_input_sentence=True).save(path)
+        try:
+            tokenizer = Tokenizer.train(texts, vocab_size=data.vocab_size)
+        except RuntimeError as err:  # SentencePiece's own complaint, e.g. too small a vocabulary
+            raise SpecError("cannot train the tokenizer", path="data.vocab_size",
+                            found=str(err).rpartition("] ")[2]) from None
+        tokenizer.save(path)
     pdist.barrier(env)
     return Tokenizer.load(path)
 
@@ -572,6 +585,16 @@ def info_nce(z: torch.Tensor, groups: torch.Tensor, temperature: float) -> torch
     return -pos_log_prob.mean()
 
 
+def fsdp_units(model: NMT) -> list[nn.Module]:
+    """FSDP's sharding units, innermost first: every block, and apart from its decoder
+    block each cross-attention's K/V projection -- `NMT.start` applies it to the memory
+    once, outside the block's forward, so it must gather its weight by itself."""
+    units: list[nn.Module] = list(model.encoder)
+    for block in model.decoder:
+        units += [block.cross.kv, block]
+    return units
+
+
 def build_model(config: TrainConfig) -> NMT:
     """The model of a fresh run, initialised from the run's seed."""
     torch.manual_seed(config.train.seed)
@@ -594,12 +617,13 @@ class Trainer:
         on_step: called with the trainer after every step (and its checkpoint, if any).
         resume: load the newest checkpoint in out_dir if there is one.
         save: write checkpoints and files (False for the LR range test).
+        started: `time.monotonic()` when the command began; `max_minutes` counts from it.
     """
 
     def __init__(self, config: TrainConfig, model: NMT, train_set: Dataset,
                  valid_set: Dataset | None = None, *, env: pdist.DistEnv | None = None,
                  on_step: Callable[["Trainer"], None] | None = None, resume: bool | None = None,
-                 save: bool = True):
+                 save: bool = True, started: float | None = None):
         check_config(config)
         run = config.train
         self.config, self.train_set, self.valid_set, self.on_step = config, train_set, valid_set, on_step
@@ -613,7 +637,7 @@ class Trainer:
         self.nmt = model
         self.checkpointed = checkpoint_layers(model, run.grad_checkpoint)
         self.module = pdist.wrap(TrainingModel(model.to(self.device)), run.strategy, self.env,
-                                 units=[*model.encoder, *model.decoder])
+                                 units=fsdp_units(model))
         self.forward = torch.compile(self.module) if run.compile else self.module
         decay = [p for p in self.module.parameters() if p.requires_grad and p.dim() >= 2]
         no_decay = [p for p in self.module.parameters() if p.requires_grad and p.dim() < 2]
@@ -627,7 +651,7 @@ class Trainer:
         self.step, self.epoch, self.position = 0, 0, 0
         self._order: tuple[int, torch.Tensor] | None = None
         self._stop_requested = False
-        self._started = time.monotonic()
+        self._started = time.monotonic() if started is None else started
         random.seed(run.seed + self.env.rank)
         torch.manual_seed(run.seed + 1 + self.env.rank)  # dropout differs between processes
         if (run.resume if resume is None else resume) and ckpt.list_checkpoints(self.out_dir):
@@ -812,6 +836,8 @@ class Trainer:
                             hint="use another train.out_dir for another model")
         pdist.load_full_state(self.module, self.optimizer, state["model"], state["optimizer"],
                               self.config.train.strategy, self.env)
+        for group in self.optimizer.param_groups:  # the state-dict loader makes it a list
+            group["betas"] = tuple(group["betas"])
         self.scaler.load_state_dict(state["scaler"])
         self.step, self.epoch, self.position = state["step"], state["data"]["epoch"], state["data"]["position"]
         if state["world_size"] == self.env.world_size:
@@ -984,6 +1010,7 @@ def run(config: TrainConfig, *, on_step: Callable[[Trainer], None] | None = None
     Returns:
         `Trainer.fit`'s result, plus ``"model"``: the model file's path once done.
     """
+    started = time.monotonic()
     env = pdist.setup(config.train.strategy, config.train.device)
     try:
         config, train_set, valid_set = prepare(config, env)
@@ -991,7 +1018,7 @@ def run(config: TrainConfig, *, on_step: Callable[[Trainer], None] | None = None
         if env.is_main:
             write_atomic(out / "config.json", json.dumps(asdict(config), indent=2) + "\n")
         trainer = Trainer(config, build_model(config), train_set, valid_set, env=env,
-                          on_step=on_step)
+                          on_step=on_step, started=started)
         with _StopOnSignal(trainer, handle_sigterm):
             result = trainer.fit()
         if result["status"] == "done":
@@ -1048,6 +1075,7 @@ def finetune(config: TrainConfig, base: str | os.PathLike, adapter: str | os.Pat
     if config.train.strategy == "fsdp":
         raise SpecError("LoRA fine-tuning shards nothing worth sharding", path="train.strategy",
                         expected="none, ddp or zero1", found="fsdp")
+    started = time.monotonic()
     env = pdist.setup(config.train.strategy, config.train.device)
     try:
         model = NMT.load(base)
@@ -1057,7 +1085,8 @@ def finetune(config: TrainConfig, base: str | os.PathLike, adapter: str | os.Pat
         if quantize:
             quantize_model(model, config.lora)
         layers = apply_lora(model, config.lora)
-        trainer = Trainer(config, model.train(), train_set, valid_set, env=env, on_step=on_step)
+        trainer = Trainer(config, model.train(), train_set, valid_set, env=env, on_step=on_step,
+                          started=started)
         with _StopOnSignal(trainer, handle_sigterm):
             result = trainer.fit()
         trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
