@@ -291,7 +291,8 @@ class Dataset(Protocol):
     """What the trainer reads: examples and the parallel group of each.
 
     Examples of one group mean the same (one record in several languages); the order puts
-    them side by side so the contrastive term finds positives in every batch.
+    them side by side so the contrastive term finds positives in every batch. A dataset
+    may also offer ``collate(indices, pad_id) -> Batch``, used instead of `collate`.
     """
 
     groups: torch.Tensor  # (N,) int64
@@ -336,6 +337,19 @@ class TokenizedDataset:
 
     def tensors(self) -> dict[str, torch.Tensor]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def collate(self, indices: Sequence[int], pad_id: int = PAD_ID) -> "Batch":
+        """`collate` of these examples, by tensor indexing instead of Python loops."""
+        idx = torch.as_tensor(indices, dtype=torch.long)
+
+        def pad(flat, offsets):
+            starts, lengths = offsets[idx], offsets[idx + 1] - offsets[idx]
+            pos = torch.arange(int(lengths.max()))
+            where = (starts[:, None] + pos[None, :]).clamp(max=max(flat.numel() - 1, 0))
+            return flat[where].long().masked_fill(pos[None, :] >= lengths[:, None], pad_id)
+
+        tgt = pad(self.tgt, self.tgt_offsets)
+        return Batch(pad(self.src, self.src_offsets), tgt[:, :-1], tgt[:, 1:], self.groups[idx])
 
 
 def read_records(path: str | os.PathLike) -> Iterator[dict]:
@@ -678,10 +692,15 @@ class Trainer:
         batches = []
         for m in range(run.grad_accum):
             start = self.position + (m * world + rank) * run.batch_size
-            idx = order[start:start + run.batch_size].tolist()
-            batches.append(collate([self.train_set[i] for i in idx], self.config.model.pad_id))
+            batches.append(self._collate(self.train_set, order[start:start + run.batch_size].tolist()))
         self.position += self.global_batch
         return batches
+
+    def _collate(self, data: Dataset, idx: list[int]) -> Batch:
+        pad = self.config.model.pad_id
+        if hasattr(data, "collate"):
+            return data.collate(idx, pad)
+        return collate([data[i] for i in idx], pad)
 
     # ---- one step ---------------------------------------------------------------------
 
@@ -781,7 +800,7 @@ class Trainer:
             idx = order[start:start + run.batch_size].tolist()
             weight = 1.0 if idx else 0.0  # every process runs as many forwards (FSDP gathers)
             idx = idx or order[:1].tolist()
-            batch = collate([data[i] for i in idx], self.config.model.pad_id).to(self.device)
+            batch = self._collate(data, idx).to(self.device)
             with self._autocast():
                 logits, pooled = self.forward(batch.src, batch.tgt_in)
             ce = F.cross_entropy(logits.float().flatten(0, 1), batch.tgt_out.flatten(),

@@ -20,7 +20,7 @@ from polyglot.nmt.lora import load_adapter
 from polyglot.nmt.model import NMT, NMTConfig
 from polyglot.nmt.schedule import ScheduleConfig
 from polyglot.nmt.train import (DataConfig, RunConfig, TokenizedDataset, TrainConfig, Trainer,
-                                build_model, epoch_order, info_nce, load_config, load_tokenizer,
+                                build_model, collate, epoch_order, info_nce, load_config, load_tokenizer,
                                 parse_config, read_records, run, tokenize_records)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -164,6 +164,18 @@ def test_epoch_order_keeps_parallel_examples_together():
     assert torch.equal(order, epoch_order(groups, 0, 0, 2))
     assert not torch.equal(order, epoch_order(groups, 0, 1, 2))
     assert not torch.equal(order, epoch_order(groups, 1, 0, 2))
+
+
+def test_fast_collate_equals_collate():
+    ds = synthetic()
+    idx = [5, 0, 77, 31, 95]
+    fast, slow = ds.collate(idx), collate([ds[i] for i in idx])
+    lengths = [len(ds[i][0]) for i in idx]
+    assert len(set(lengths)) > 1  # so there is padding to get right
+    assert fast.src.shape == (5, max(lengths)) and fast.src.dtype == torch.long
+    for name in ("src", "tgt_in", "tgt_out", "groups"):
+        assert torch.equal(getattr(fast, name), getattr(slow, name)), name
+    assert (fast.src != 0).sum(1).tolist() == lengths and fast.tgt_in[:, 0].tolist() == [12] * 5
 
 
 def records_file(tmp_path) -> Path:
