@@ -129,7 +129,7 @@ def full_state(module: nn.Module, optimizer: torch.optim.Optimizer, strategy: st
 
     if strategy == "zero1" and env.distributed:
         optimizer.consolidate_state_dict(to=0)
-        osd = optimizer.state_dict() if env.is_main else {}
+        osd = _by_name(optimizer.state_dict(), _names(module, optimizer)) if env.is_main else {}
         return {k: v.cpu() for k, v in module.module.state_dict().items()}, osd
     options = StateDictOptions(full_state_dict=True, cpu_offload=True)
     return get_state_dict(module, optimizer, options=options)
@@ -143,10 +143,25 @@ def load_full_state(module: nn.Module, optimizer: torch.optim.Optimizer, model_s
 
     if strategy == "zero1" and env.distributed:
         module.module.load_state_dict(model_state)
-        optimizer.load_state_dict(optim_state)
+        index = {name: i for i, name in enumerate(_names(module, optimizer))}
+        optimizer.load_state_dict(_by_name(optim_state, index))
         return
     set_state_dict(module, optimizer, model_state_dict=model_state, optim_state_dict=optim_state,
                    options=StateDictOptions(full_state_dict=True))
+
+
+def _names(ddp: nn.Module, optimizer: torch.optim.Optimizer) -> list[str]:
+    """Parameter names in ZeRO's order (its state dict numbers the parameters)."""
+    name_of = {id(p): name for name, p in ddp.module.named_parameters()}
+    return [name_of[id(p)] for group in optimizer.param_groups for p in group["params"]]
+
+
+def _by_name(optim_state: dict, keys) -> dict:
+    """An optimizer state dict with its parameter keys mapped through `keys` (a list: index
+    -> name, as every other strategy saves; a dict: name -> index, as ZeRO loads)."""
+    return {"state": {keys[k]: v for k, v in optim_state["state"].items()},
+            "param_groups": [group | {"params": [keys[p] for p in group["params"]]}
+                             for group in optim_state["param_groups"]]}
 
 
 def grad_sync(module: nn.Module, strategy: str, env: DistEnv, sync: bool):

@@ -54,6 +54,8 @@ def worker(rank: int, world: int, port: int, root: str) -> None:
             assert t.env.world_size == 2 and t.env.rank == rank
             losses[strategy] = [t.train_step()["loss"] for _ in range(STEPS)]
             t.save()  # gathers the shards; rank 0 writes
+            again = Trainer(cfg, build_model(cfg), synthetic(), resume=True)  # loads, shards
+            losses[f"{strategy} resumed"] = [again.train_step()["loss"], t.train_step()["loss"]]
     finally:
         pdist.teardown()
     (Path(root) / f"losses{rank}.json").write_text(json.dumps(losses))
@@ -92,17 +94,23 @@ def test_two_processes_match_one(two_processes, single, strategy):
         got = json.loads((two_processes / f"losses{rank}.json").read_text())[strategy]
         assert got == pytest.approx(expected, rel=1e-5)
     assert expected[-1] < expected[0]
+    resumed, going_on = json.loads((two_processes / "losses0.json").read_text())[f"{strategy} resumed"]
+    assert resumed == going_on  # the checkpoint held the whole state, shards reassembled
 
 
-def test_fsdp_checkpoint_is_whole_and_resumes_in_one_process(two_processes, single):
+@pytest.mark.parametrize("strategy", ["fsdp", "zero1"])
+def test_checkpoint_is_whole_and_resumes_in_one_process(two_processes, single, strategy):
     cfg, _, reference = single
-    path = list_checkpoints(two_processes / "fsdp")[-1][1]
+    path = list_checkpoints(two_processes / strategy)[-1][1]
     state = load_state(path)
     assert state["step"] == STEPS and state["world_size"] == 2 and len(state["rng"]) == 2
     assert state["model"].keys() == reference["model"].keys()
     for name, weight in reference["model"].items():
         torch.testing.assert_close(state["model"][name], weight, rtol=1e-4, atol=1e-5)
-    resumed = Trainer(replace(cfg, train=replace(cfg.train, out_dir=str(two_processes / "fsdp"),
+    assert state["optimizer"]["state"].keys() == reference["optimizer"]["state"].keys()
+    assert state["optimizer"]["param_groups"][0]["params"][:2] == ["nmt.tok_emb.weight",
+                                                                   "nmt.encoder.0.attn.qkv.weight"]
+    resumed = Trainer(replace(cfg, train=replace(cfg.train, out_dir=str(two_processes / strategy),
                                                  max_steps=STEPS + 1)),
                       build_model(cfg), synthetic(), save=False)
     assert (resumed.step, resumed.position) == (STEPS, STEPS * 8)
