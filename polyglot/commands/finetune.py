@@ -45,11 +45,14 @@ def command(method: str, base: str, config_path: str, adapter: str | None, merge
     from pathlib import Path
 
     from polyglot.nmt import train
+    from polyglot.nmt.distributed import is_main_process
 
     config = train.load_config(config_path, overrides, tables=TABLES)
     adapter = adapter or str(Path(config.train.out_dir) / "adapter.safetensors")
     result = train.finetune(config, base, adapter, quantize=method == "qlora", merged=merged,
                             handle_sigterm=True)
+    if not is_main_process():
+        return
     if as_json:
         click.echo(json.dumps(result | {"method": method}))
         return

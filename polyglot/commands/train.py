@@ -13,7 +13,7 @@ import click
 @click.option("--set", "overrides", multiple=True, metavar="TABLE.KEY=VALUE",
               help="Override one config value (TOML syntax; repeatable), e.g. train.max_steps=50.")
 @click.option("--max-minutes", type=click.FloatRange(min=0), default=None,
-              help="Checkpoint and stop after this many minutes; run again to resume.")
+              help="Checkpoint and stop this many minutes after starting; run again to resume.")
 @click.option("--find-lr", is_flag=True,
               help="Run the LR range test instead of training: print loss vs LR, write "
                    "out_dir/lr_find.png (or .csv without matplotlib).")
@@ -40,12 +40,15 @@ def command(config_path: str, overrides: tuple[str, ...], max_minutes: float | N
           --set train.strategy=fsdp
     """
     from polyglot.nmt import train
+    from polyglot.nmt.distributed import is_main_process
 
     config = train.load_config(config_path, overrides)
     if max_minutes is not None:
         config.train.max_minutes = max_minutes
     if find_lr:
         result, path = train.find_lr(config, *lr_range)
+        if not is_main_process():
+            return
         if as_json:
             click.echo(json.dumps({"rows": result.rows(), "suggestion": result.suggestion,
                                    "file": str(path) if path else None}))
@@ -55,6 +58,8 @@ def command(config_path: str, overrides: tuple[str, ...], max_minutes: float | N
                 click.echo(f"wrote {path}")
         return
     result = train.run(config, handle_sigterm=True)
+    if not is_main_process():
+        return
     if as_json:
         click.echo(json.dumps(result))
         return

@@ -47,6 +47,12 @@ class DistEnv:
         return self.world_size > 1
 
 
+def is_main_process() -> bool:
+    """Whether this is the first (or only) process; under torchrun every process runs the
+    same command, and only this one should print."""
+    return os.environ.get("RANK", "0") == "0"
+
+
 def setup(strategy: str, device: str = "auto") -> DistEnv:
     """Join the process group torchrun describes (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_*).
 

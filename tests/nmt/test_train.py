@@ -21,7 +21,7 @@ from polyglot.nmt.model import NMT, NMTConfig
 from polyglot.nmt.schedule import ScheduleConfig
 from polyglot.nmt.train import (DataConfig, RunConfig, TokenizedDataset, TrainConfig, Trainer,
                                 build_model, collate, epoch_order, info_nce, load_config, load_tokenizer,
-                                parse_config, read_records, run, tokenize_records)
+                                read_records, run, tokenize_records)
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "parallel.tsv"
