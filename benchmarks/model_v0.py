@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import collections
 import dataclasses
+import gzip
 import json
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ import torch
 from polyglot.body.check import BodyContext, BodyError, check_body
 from polyglot.data.dataset import record_spec
 from polyglot.nmt.decode import greedy
-from polyglot.nmt.propose import fill_bodies, load_bundle, source_for
+from polyglot.nmt.propose import fill_bodies, in_vocabulary, load_bundle, source_for
 from polyglot.nmt.tokenizer import BODY, PAD_ID, tag
 from polyglot.spec.ir import Body
 from polyglot.spec.reader import read_spec
@@ -34,7 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def read_jsonl(path: Path, limit: int | None = None) -> list[dict]:
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    raw = path.read_bytes()
+    text = (gzip.decompress(raw) if path.suffix == ".gz" else raw).decode("utf-8")
+    records = [json.loads(line) for line in text.splitlines() if line.strip()]
     return records[:limit] if limit else records
 
 
@@ -53,6 +56,7 @@ def evaluate(model, tokenizer, records: list[dict], device: str, batch: int = 12
     """Per language: exact-match and pass@1 counts over `records`."""
     langs = sorted({lang for r in records for lang in r["words"]})
     table = {}
+    allowed = in_vocabulary(model, tokenizer)
     for lang in langs:
         items = [r for r in records if lang in r["words"]]
         specs = [dataclasses.replace(record_spec(r, lang), locale=lang) for r in items]
@@ -63,7 +67,8 @@ def evaluate(model, tokenizer, records: list[dict], device: str, batch: int = 12
             ids = [tokenizer.encode(line, lang=lang)[:model.config.max_len] for line in lines]
             width = max(map(len, ids))
             src = torch.tensor([x + [PAD_ID] * (width - len(x)) for x in ids], device=device)
-            out = greedy(model, src, max_len=min(128, model.config.max_len - 1), start=[tokenizer.lang_id(BODY)])
+            out = greedy(model, src, max_len=min(128, model.config.max_len - 1), start=[tokenizer.lang_id(BODY)],
+                         constraint=allowed)
             texts += [tokenizer.decode(o).strip() for o in out]
         exact = sum(t == r["body"] for t, r in zip(texts, items))
         ok = sum(passes(s, s.behaviors[0], t) for s, t in zip(specs, texts))

@@ -59,6 +59,13 @@ def source_for(behavior: Behavior, spec: Spec, lang: str | None = None) -> str:
                          str(behavior.returns), behavior.given, behavior.when, behavior.then, records, enums)
 
 
+def in_vocabulary(model: NMT, tokenizer: Tokenizer):
+    """A decoding constraint: only ids the tokenizer has (the model's vocabulary is padded
+    to a multiple of 64, and an untrained padding id must never be emitted)."""
+    mask = torch.arange(model.config.vocab_size, device=next(model.parameters()).device) < tokenizer.vocab_size
+    return lambda prefix: mask
+
+
 def _declared_names(types: list[Type | None]) -> set[str]:
     names: set[str] = set()
     stack = [t for t in types if t is not None]
@@ -97,11 +104,12 @@ def propose(behavior: Behavior, spec: Spec, model: NMT, tokenizer: Tokenizer, *,
     max_len = min(max_len, limit - 1)
     start = [tokenizer.lang_id(BODY)]
     if method == "beam":
-        hyps = beam_search(model, src, beam_size=k, n_best=k, max_len=max_len, start=start)
+        hyps = beam_search(model, src, beam_size=k, n_best=k, max_len=max_len, start=start,
+                           constraint=in_vocabulary(model, tokenizer))
         drawn = [list(h.ids) for h in hyps]
     elif method == "sample":
         drawn = sample(model, src.expand(k, -1), max_len=max_len, temperature=temperature,
-                       top_p=top_p, seed=seed, start=start)
+                       top_p=top_p, seed=seed, start=start, constraint=in_vocabulary(model, tokenizer))
     else:
         raise SpecError(f"unknown decoding method `{method}`", expected="sample or beam")
     texts = list(dict.fromkeys(tokenizer.decode(ids).strip() for ids in drawn))  # unique, in order

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The first real model on one GPU, in one call of at most 10 minutes: train (checkpointed,
+# stopped by the clock, exported either way), then evaluate on the held-out split.
+#
+#   Inputs under out/gpu/: train.jsonl.gz valid.jsonl.gz test.jsonl.gz (polyglot data synth
+#   --n 8000 --langs all --seed 0, gzipped), tokenizer.model, and wheels/ for what the GPU
+#   image lacks. Results go to $OUT (default out/gpu-results).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-out/gpu-results}
+MINUTES=${MINUTES:-6}
+STEPS=${STEPS:-6000}
+mkdir -p "$OUT"
+if [[ -d out/gpu/wheels ]]; then
+  python -m pip install -q --no-index --find-links out/gpu/wheels \
+    sentencepiece safetensors pyyaml click anyascii tqdm 2>&1 | tail -2 || true
+fi
+export PYTHONPATH=$PWD
+start=$SECONDS
+run_dir=out/train-gpu-v0
+settings=(
+  --set 'data.train="out/gpu/train.jsonl.gz"' --set 'data.valid="out/gpu/valid.jsonl.gz"'
+  --set 'data.tokenizer="out/gpu/tokenizer.model"' --set "train.out_dir=\"$run_dir\""
+  --set 'schedule.kind="cosine"' --set schedule.warmup_steps=300 --set "schedule.period=$((STEPS > 301 ? STEPS - 300 : 1))"
+  --set schedule.t_mult=1 --set train.progress=false
+)
+python -m polyglot train --config configs/gpu.toml "${settings[@]}" --set "train.max_steps=$STEPS" \
+  --max-minutes "$MINUTES" --json | tail -1 | tee "$OUT/train-result.json"
+if [[ ! -f $run_dir/model.safetensors ]]; then  # stopped by the clock: export where it got to
+  step=$(python -c "import json,sys; print(json.load(open('$OUT/train-result.json'))['step'])")
+  python -m polyglot train --config configs/gpu.toml "${settings[@]}" --set "train.max_steps=$step" --json | tail -1
+fi
+echo "training took $((SECONDS - start)) s"
+cp out/gpu/tokenizer.model "$run_dir/"
+mkdir -p "$OUT/model"
+cp "$run_dir/model.safetensors" "$run_dir/tokenizer.model" "$run_dir/config.json" "$run_dir/metrics.jsonl" "$OUT/model/"
+python benchmarks/model_v0.py --model "$run_dir" --test out/gpu/test.jsonl.gz --train out/gpu/train.jsonl.gz \
+  --limit "${LIMIT:-100}" --out "$OUT/model-v0-eval.md" --json "$OUT/model-v0-eval.json"
+echo "all done in $((SECONDS - start)) s"
