@@ -23,9 +23,9 @@ from polyglot.spec.reader import read_spec
 @click.option("--verify", is_flag=True, help="Build the code and run its generated tests (needs the toolchain).")
 @click.option("--force", is_flag=True, help="Overwrite files that already exist under -o.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON report (files, syntax, verification).")
-@click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
-              help="A model folder (model.safetensors + tokenizer.model) that writes bodies for "
-                   "behaviours with words but no implementation.")
+@click.option("--model", "model_dir", default=None, metavar="DIR|v0",
+              help="A model folder (model.safetensors + tokenizer.model), or `v0` for the shipped "
+                   "model, that writes bodies for behaviours with words but no implementation.")
 @click.option("-k", "--candidates", default=8, show_default=True, type=click.IntRange(1, 256),
               help="With --model: how many bodies to propose per behaviour.")
 @click.option("--decode", "method", type=click.Choice(["sample", "beam"]), default="sample",
@@ -44,7 +44,7 @@ def command(spec: str, targets: str, output: str | None, verify: bool, force: bo
       polyglot translate examples/cart.vibee --to python
       polyglot translate examples/cart.vibee --to rust,javascript -o out/ --verify
       polyglot translate examples/cart.vibee --to all -o out/ --force --json
-      polyglot translate words_only.vibee --to go --model models/v0 -k 16
+      polyglot translate words_only.vibee --to go --model v0 -k 16
     """
     parsed = read_spec(spec, on_warning=lambda w: click.echo(str(w), err=True))
     parsed, proposals = _fill_bodies(parsed, model_dir, candidates=candidates, method=method, seed=seed)

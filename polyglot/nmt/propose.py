@@ -40,9 +40,16 @@ class Proposal:
     candidates: tuple[Candidate, ...]
 
 
+#: Models shipped inside the package, by name (`--model v0`).
+SHIPPED = Path(__file__).resolve().parent.parent / "models"
+
+
 def load_bundle(path: str | Path, device: str = "cpu") -> tuple[NMT, Tokenizer]:
-    """A model folder: `model.safetensors` (weights + config) and `tokenizer.model`."""
+    """A model folder: `model.safetensors` (weights + config) and `tokenizer.model`; or
+    the name of a model shipped with polyglot (`v0`)."""
     folder = Path(path)
+    if not folder.exists() and (SHIPPED / str(path)).is_dir():
+        folder = SHIPPED / str(path)
     missing = [name for name in (MODEL_FILE, TOKENIZER_FILE) if not (folder / name).is_file()]
     if missing:
         raise SpecError(f"not a model folder: missing {', '.join(missing)}", file=str(folder))
