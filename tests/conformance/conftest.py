@@ -1,4 +1,6 @@
 """Collect each language's conformance results and print the matrix at the end."""
+from pathlib import Path
+
 import pytest
 
 from polyglot.codegen.conformance import conformance_specs, format_matrix
@@ -6,9 +8,14 @@ from polyglot.codegen.conformance import conformance_specs, format_matrix
 MATRIX = pytest.StashKey[dict]()
 
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
 @pytest.fixture(scope="session")
 def specs():
-    return conformance_specs()
+    """The conformance specs and the shipped examples, built together: every example must
+    translate and verify in every language too, at no extra compiler run."""
+    return conformance_specs() + conformance_specs(EXAMPLES)
 
 
 @pytest.fixture
