@@ -23,6 +23,7 @@ Example:
 """
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,12 +31,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from tree_sitter import Query
+
 from polyglot.errors import SpecError
 from polyglot.metrics.base import Metric, Score
 from polyglot.metrics.codebleu import dataflow, ngram, syntax
+from polyglot.metrics.codebleu.multiset import Bag
 from polyglot.metrics.codebleu.queries import (
-    CodeGrammar, compile_query, load_grammar, read_query, read_words,
+    CodeGrammar, compile_query, load_grammar, read_query, read_words, split_patterns,
 )
+from polyglot.metrics.codebleu.scan import scan, shims_from
 from polyglot.metrics.codebleu.source import code_tokens, parse_stripped
 
 __all__ = ["CodeBLEU", "COMPAT_LANGUAGES", "MODES"]
@@ -46,7 +51,9 @@ COMPAT_DIR = Path(__file__).resolve().parent / "compat"
 COMPAT_LANGUAGES = tuple(sorted(p.stem for p in COMPAT_DIR.glob("*.scm")))
 COMPONENTS = ("ngram", "weighted_ngram", "syntax", "dataflow")
 N = ngram.STATS  # statistics per n-gram component
-SEGMENT_CACHE = 4096  # analysed segments kept per metric
+SEGMENT_CACHE = 4096  # analysed segments kept per metric (least recently used dropped)
+INTERNED = 1 << 20     # distinct subtree structures remembered before starting afresh
+HASHES = 1 << 16       # names whose CPython hash is memoised (compat mode)
 
 
 @dataclass(frozen=True)
@@ -54,9 +61,30 @@ class Segment:
     """One piece of code, reduced to what the four components compare."""
 
     length: int                      # tokens
-    counts: tuple                    # 1..4-gram Counters of the tokens
-    subtrees: tuple[int, ...]
-    dataflow: tuple[tuple, ...]
+    counts: tuple[Bag, ...]          # 1..4-gram counts of the tokens
+    subtrees: Bag                    # subtree keys
+    dataflow: Bag                    # normalised dataflow entries
+
+
+@dataclass(frozen=True)
+class CompatQueries:
+    """What compat mode reads for a language: its query, the stripping part, keywords."""
+
+    flow: Query | None
+    strip: Query | None  # only the patterns that capture ``@compat.strip``: a cheaper search
+    keywords: frozenset[str]
+
+
+@functools.lru_cache(maxsize=None)
+def compat_queries(lang: str) -> CompatQueries:
+    """Compile ``compat/<lang>.scm`` once per process (it is data shipped with the package)."""
+    language = load_grammar(lang).language
+    source = read_query(lang, f"{lang}.scm", folder=COMPAT_DIR)
+    origin = str(COMPAT_DIR / f"{lang}.scm")
+    strip = [p for p in split_patterns(source) if "@compat.strip" in p]
+    return CompatQueries(compile_query(language, source, origin),
+                         compile_query(language, "\n".join(strip), origin),
+                         read_words(COMPAT_DIR / f"{lang}.keywords.txt"))
 
 
 def _ratio(counts: Sequence[float]) -> tuple[float, float]:
@@ -78,6 +106,8 @@ class CodeBLEU(Metric):
         lang: the programming language (``python``, ``rust``, ``csharp`` / ``c_sharp``, ...).
         mode: ``default`` or ``compat`` (codebleu 0.7.0's numbers; its 10 languages only).
         weights: weights of n-gram, weighted n-gram, syntax and dataflow match.
+        cache_size: analysed texts kept, least recently used dropped first (references
+            are usually scored against many hypotheses, so each is analysed once).
 
     Example:
         >>> metric = CodeBLEU("rust")
@@ -88,7 +118,8 @@ class CodeBLEU(Metric):
     name = "codebleu"
 
     def __init__(self, lang: str, mode: str = "default",
-                 weights: Sequence[float] = (0.25, 0.25, 0.25, 0.25)) -> None:
+                 weights: Sequence[float] = (0.25, 0.25, 0.25, 0.25),
+                 cache_size: int = SEGMENT_CACHE) -> None:
         if mode not in MODES:
             raise SpecError(f"unknown CodeBLEU mode `{mode}`", expected=", ".join(MODES))
         weights = tuple(weights)
@@ -97,6 +128,9 @@ class CodeBLEU(Metric):
                             expected="(ngram, weighted ngram, syntax, dataflow)", found=repr(weights))
         if sum(weights) <= 0:
             raise SpecError("CodeBLEU weights sum to zero", found=repr(weights))
+        if not isinstance(cache_size, int) or cache_size < 0:
+            raise SpecError("CodeBLEU's cache_size is a number of texts", expected="an integer >= 0",
+                            found=repr(cache_size))
         self.mode = mode
         self.weights = tuple(float(w) for w in weights)
         self.grammar: CodeGrammar = load_grammar(lang)
@@ -106,46 +140,62 @@ class CodeBLEU(Metric):
             if self.lang not in COMPAT_LANGUAGES:
                 raise SpecError(f"compat mode covers codebleu 0.7.0's languages, not `{self.lang}`",
                                 expected=", ".join(COMPAT_LANGUAGES), hint='use mode="default"')
-            source = read_query(self.lang, f"{self.lang}.scm", folder=COMPAT_DIR)
-            self.flow_query = compile_query(self.grammar.language, source,
-                                            str(COMPAT_DIR / f"{self.lang}.scm"))
-            self.strip_query, self.strip_prefix = self.flow_query, "compat.strip"
-            self.keywords = read_words(COMPAT_DIR / f"{self.lang}.keywords.txt")
+            compat = compat_queries(self.lang)
+            self.flow_query, self.keywords = compat.flow, compat.keywords
+            self.strip_query, self.strip_prefix = compat.strip, "compat.strip"
         else:
             self.flow_query = self.grammar.locals
             self.strip_query, self.strip_prefix = self.grammar.comments, "comment"
             self.keywords = self.grammar.keywords
         self._parser = self.grammar.parser()
+        self._kinds = self.grammar.kinds
+        self._whole = self._kinds.ids(dataflow.COMPAT_ATOMIC) if self.compat else frozenset()
         # Caches, like sacrebleu's reference cache: the same reference is usually scored
-        # against many hypotheses. Keys are exact texts, so results cannot change.
+        # against many hypotheses. Keys are exact texts, so results cannot change; the
+        # interner and the hash memo are bounded too (see `_bound_caches`).
         self._interner: dict[tuple, int] = {}  # subtree structure -> key, shared by all segments
-        self._segments: dict[str, Segment] = {}
-        self._hashes: dict[str, int] = {}
+        self._hashes: dict = {}  # `pyset.set_order` memo
+        self._segment = functools.lru_cache(maxsize=cache_size)(self._analyse)
 
     # ---- hooks ---------------------------------------------------------------------
 
     def _preprocess_segment(self, text: str) -> Segment:
         """Parse once; keep the tokens, subtree keys and normalised dataflow."""
-        segment = self._segments.get(text)
-        if segment is None:
-            if len(self._segments) >= SEGMENT_CACHE:
-                self._segments.clear()
-            segment = self._segments[text] = self._analyse(text.strip())
-        return segment
+        return self._segment(text)
 
     def _analyse(self, text: str) -> Segment:
-        """What the four components compare, for one stripped text."""
+        """What the four components compare, for one text."""
+        text = text.strip()
         # a lone surrogate (text decoded with surrogateescape) cannot be UTF-8: it becomes "?"
         tree, stripped = parse_stripped(self._parser, text.encode("utf-8", "replace"),
                                         self.strip_query, self.strip_prefix)
         root = tree.root_node
         caps = dataflow.read_captures(self.flow_query, root)
-        shims = syntax.shims_from(caps.other) if self.compat else None
-        tokens = text.split() if self.compat else code_tokens(root, stripped)
-        edges = dataflow.normalize(
-            dataflow.extract_dataflow(root, stripped, caps, self.compat, self._hashes))
-        return Segment(len(tokens), ngram.all_counts(tokens),
-                       tuple(syntax.subtree_keys(root, self._interner, shims)), tuple(edges))
+        if self.compat:
+            untoken = caps.other.get("compat.untoken", [])
+            found = scan(root, self._kinds, self._interner, shims_from(caps.other), self._whole,
+                         hidden={n.id for n in untoken}, hidden_kinds={n.kind_id for n in untoken})
+            tokens = text.split()
+            flow_tokens = dataflow.tokens_from_leaves(found.leaves, stripped, self._kinds)
+        else:
+            found = scan(root, self._kinds, self._interner)
+            tokens = code_tokens(root, stripped, found.leaves)
+            flow_tokens = None
+        edges = dataflow.normalize(dataflow.extract_dataflow(
+            root, stripped, caps, self.compat, self._hashes, flow_tokens, self._kinds))
+        return Segment(len(tokens), ngram.all_counts(tokens, joined=self.compat),
+                       Bag.of(found.keys), Bag.of(edges))
+
+    def _bound_caches(self) -> None:
+        """Start the interner afresh once it is large, with the segments keyed by it.
+
+        Called between segments, when no analysed segment is held anywhere else.
+        """
+        if len(self._interner) > INTERNED:
+            self._interner.clear()
+            self._segment.cache_clear()
+        if len(self._hashes) > HASHES:
+            self._hashes.clear()
 
     def _extract_reference_info(self, refs: list[Segment]) -> list[Segment]:
         return refs
@@ -159,13 +209,14 @@ class CodeBLEU(Metric):
                                            self.keywords, self.compat)
         # codebleu sums the structural matches over all references; default mode takes
         # the reference that matches best, so a hypothesis equal to one of them scores 1.
-        syn = [(syntax.match_counts(hyp.subtrees, r.subtrees, clipped=not self.compat)) for r in refs]
+        syn = [syntax.match_counts(hyp.subtrees, r.subtrees, clipped=not self.compat) for r in refs]
         flow = [dataflow.match_counts(hyp.dataflow, r.dataflow) for r in refs]
         if self.compat:
             syn = [[sum(c) for c in zip(*syn)]]
             flow = [[sum(c) for c in zip(*flow)]]
         syn = max(syn, key=_ratio)
         flow = max(flow, key=_ratio)
+        self._bound_caches()
         return [*stats, *syn, *flow]
 
     def components(self, stats: Sequence[float]) -> dict[str, float | None]:

@@ -43,11 +43,15 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from itertools import repeat
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from tree_sitter import Node, Query, QueryCursor
 
+from polyglot.metrics.codebleu.multiset import Bag
 from polyglot.metrics.codebleu.pyset import set_order
+from polyglot.metrics.codebleu.scan import Kinds, scan
 from polyglot.metrics.codebleu.source import iter_nodes
 
 COMES_FROM = "comesFrom"
@@ -89,6 +93,9 @@ class Captures:
     references: dict[int, Node] = field(default_factory=dict)
     ignored: set[int] = field(default_factory=set)
     other: dict[str, list[Node]] = field(default_factory=dict)  # e.g. compat tree shims
+    # byte spans of the nodes the walk must visit itself (see `_Walk.plain`): flows,
+    # loop initialisers, `@flow.first`, scopes and definitions in the parent scope
+    marks: list[tuple[int, int, Node]] = field(default_factory=list)
 
 
 def read_captures(query: Query | None, root: Node) -> Captures:
@@ -104,16 +111,25 @@ def read_captures(query: Query | None, root: Node) -> Captures:
     caps = Captures()
     if query is None:
         return caps
+    settings_of: dict[int, dict] = {}
     for pattern, match in QueryCursor(query).matches(root):
-        settings = query.pattern_settings(pattern)
+        settings = settings_of.get(pattern)
+        if settings is None:
+            settings = settings_of[pattern] = query.pattern_settings(pattern)
         for name, nodes in match.items():
             _record(caps, name, nodes, match, settings)
     return caps
 
 
+def _mark(caps: Captures, nodes: list[Node]) -> None:
+    caps.marks += [(n.start_byte, n.end_byte, n) for n in nodes]
+
+
 def _record(caps: Captures, name: str, nodes: list[Node], match: dict, settings: dict) -> None:
     kind = name[5:] if name.startswith("flow.") else None
     if kind in FLOW_KINDS:
+        _mark(caps, nodes)
+        _mark(caps, match.get("flow.once", []))
         for node in nodes:
             flow = caps.flows.setdefault(node.id, Flow(kind))
             flow.targets += match.get("flow.target", [])
@@ -130,13 +146,18 @@ def _record(caps: Captures, name: str, nodes: list[Node], match: dict, settings:
         caps.elses.update(n.id for n in nodes)
     elif name == "flow.first":
         caps.first.update(n.id for n in nodes)
+        _mark(caps, nodes)
     elif name == "local.scope":
         caps.scopes.update(n.id for n in nodes)
+        _mark(caps, nodes)
     elif name.startswith("local.definition"):
+        parent = settings.get("definition.scope") == "parent"
         for node in nodes:
             caps.definitions[node.id] = node
-            if settings.get("definition.scope") == "parent":
+            if parent:
                 caps.in_parent.add(node.id)
+        if parent:
+            _mark(caps, nodes)
     elif name == "local.ignore":
         caps.ignored.update(n.id for n in nodes)
     elif name == "local.reference":
@@ -146,8 +167,7 @@ def _record(caps: Captures, name: str, nodes: list[Node], match: dict, settings:
         caps.other.setdefault(name, []).extend(nodes)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A dataflow node: one occurrence of a name (or, in compat mode, of any leaf)."""
 
     start: int
@@ -162,26 +182,36 @@ def _text(node: Node, source: bytes) -> str:
     return source[node.start_byte:node.end_byte].decode("utf-8", "replace").replace("\n", "")
 
 
-def compat_tokens(root: Node, source: bytes, hidden: set[int] = frozenset()) -> list[Token]:
+def compat_tokens(root: Node, source: bytes, hidden: set[int] = frozenset(),
+                  kinds: Kinds | None = None) -> list[Token]:
     """codebleu's tokens: every leaf, strings and characters whole, comments left out.
 
     ``hidden`` node ids are left out too: leaves today's grammar has and the older one
-    the package was measured with did not (Go's string contents).
+    the package was measured with did not (Go's string contents). ``kinds`` (the
+    language's `Kinds`) is read from the tree when not given.
     """
-    found: list[tuple[int, int, str, str]] = []
-    skip_until = -1
-    for node in iter_nodes(root):
-        if node.start_byte < skip_until:
-            continue  # inside a string taken whole
-        if node.id in hidden:
-            skip_until = node.end_byte
-            continue
-        if node.child_count == 0 or node.type in COMPAT_ATOMIC:
-            if node.type != "comment":
-                found.append((node.start_byte, node.end_byte, _text(node, source), node.type))
-            if node.child_count:
-                skip_until = node.end_byte
-    return [Token(s, e, i, code, kind) for i, (s, e, code, kind) in enumerate(found)]
+    kinds = kinds or Kinds.of_tree(root)
+    hidden_kinds = {n.kind_id for n in iter_nodes(root) if n.id in hidden} if hidden else ()
+    found = scan(root, kinds, {}, whole=kinds.ids(COMPAT_ATOMIC), hidden=hidden,
+                 hidden_kinds=hidden_kinds)
+    return tokens_from_leaves(found.leaves, source, kinds)
+
+
+def tokens_from_leaves(leaves: list[tuple[int, int, int]], source: bytes, kinds: Kinds) -> list[Token]:
+    """`compat_tokens` from a `scan` made with codebleu's whole kinds and hidden nodes."""
+    names = kinds.names
+    kept = [(start, end, names[kind]) for start, end, kind in leaves if names[kind] != "comment"]
+    if source.isascii():  # then a byte offset is a character offset: decode once
+        text = source.decode("ascii")
+        codes = [text[start:end].replace("\n", "") for start, end, _ in kept]
+    else:
+        codes = [source[start:end].decode("utf-8", "replace").replace("\n", "")
+                 for start, end, _ in kept]
+    if not kept:
+        return []
+    starts, ends, types = zip(*kept)
+    # tuple.__new__ builds each Token in C (calling Token() runs Python code per token)
+    return list(map(tuple.__new__, repeat(Token), zip(starts, ends, range(len(codes)), codes, types)))
 
 
 def default_tokens(caps: Captures, source: bytes) -> list[Token]:
@@ -202,39 +232,60 @@ class _Walk:
     """One analysis of one tree; holds the per-tree tables, not global state."""
 
     def __init__(self, root: Node, source: bytes, caps: Captures, compat: bool,
-                 hashes: dict[str, int]) -> None:
+                 hashes: dict, tokens: list[Token] | None = None,
+                 kinds: Kinds | None = None) -> None:
         self.caps = caps
         self.compat = compat
-        hidden = {n.id for n in caps.other.get("compat.untoken", [])}
-        self.tokens = compat_tokens(root, source, hidden) if compat else default_tokens(caps, source)
+        if compat:
+            kinds = kinds or Kinds.of_tree(root)
+            self.whole = kinds.ids(COMPAT_ATOMIC)  # codebleu's token kinds, by kind id
+            self.comment_kinds = kinds.ids({"comment"})
+        if tokens is None:
+            hidden = {n.id for n in caps.other.get("compat.untoken", [])}
+            tokens = compat_tokens(root, source, hidden) if compat else default_tokens(caps, source)
+        self.tokens = tokens
         self.starts = [t.start for t in self.tokens]
-        self.by_span = {(t.start, t.end): t for t in self.tokens}
+        self.by_span = dict(zip(zip(self.starts, (t.end for t in self.tokens)), self.tokens))
         # Starts of the tokens that can make an entry. A subtree holding none of them
         # cannot change the state, so the walk skips it: most of a tree is punctuation,
         # keywords and types.
         self.live = [t.start for t in self.tokens if not (compat and t.kind == t.code)]
+        # A subtree that holds no marked node (`Captures.marks`) is walked by reading its
+        # tokens in order (`fold`) instead of node by node. That is the same walk only
+        # when every token has a width (a zero-width MISSING token can sit on a subtree's
+        # end and be read or skipped depending on the path); otherwise, node by node.
+        self.marks = sorted(caps.marks, key=lambda m: (m[0], -m[1]))  # outermost first
+        self.mark_starts = [m[0] for m in self.marks]
+        self.mark_ends = [m[1] for m in self.marks]
+        self.folds = all(t.start < t.end for t in self.tokens)
         self.scope_stack: list[int] = [root.id]
         self.skip: set[int] = set()  # nodes a loop's second pass leaves out
-        first_pos: dict[str, int] = {}
-        for t in reversed(self.tokens):
-            first_pos[t.code] = t.idx
         # how merged parent lists are ordered: CPython's set order, or first appearance
-        self.union: Callable[[list[str]], list[str]] = (
-            (lambda names: set_order(names, hashes)) if compat
-            else (lambda names: sorted(set(names), key=first_pos.__getitem__)))
+        if compat:
+            self.union: Callable[[list[str]], list[str]] = lambda names: set_order(names, hashes)
+        else:
+            first_pos = {t.code: t.idx for t in reversed(self.tokens)}
+            self.union = lambda names: sorted(set(names), key=first_pos.__getitem__)
 
     # ---- tokens ----------------------------------------------------------------
 
-    def token_of(self, node: Node) -> Token | None:
+    def token_of(self, node: Node, node_id: int | None = None, start: int | None = None,
+                 end: int | None = None) -> Token | None:
+        """The token ``node`` is (id and span may be passed when already read)."""
         if self.compat:
-            if node.child_count and node.type not in COMPAT_ATOMIC:
+            kind = node.kind_id
+            if kind not in self.whole and node.child_count:
                 return None
-            if node.type == "comment":
+            if kind in self.comment_kinds:
                 return None
-        elif node.id not in self.caps.definitions and (
-                node.id not in self.caps.references or node.id in self.caps.ignored):
-            return None
-        return self.by_span.get((node.start_byte, node.end_byte))
+        else:
+            node_id = node.id if node_id is None else node_id
+            if node_id not in self.caps.definitions and (
+                    node_id not in self.caps.references or node_id in self.caps.ignored):
+                return None
+        if start is None:
+            start, end = node.start_byte, node.end_byte
+        return self.by_span.get((start, end))
 
     def tokens_in(self, node: Node) -> list[Token]:
         """The tokens inside ``node`` (codebleu's ``tree_to_variable_index``)."""
@@ -274,27 +325,80 @@ class _Walk:
     # ---- the walk ---------------------------------------------------------------
 
     def walk(self, node: Node, states: dict) -> tuple[list[Entry], dict]:
-        if node.id in self.skip:
+        start, end = node.start_byte, node.end_byte
+        if self.folds and self.plain(start, end):
+            return self.fold(start, end, states)
+        node_id = node.id
+        if node_id in self.skip:
             return [], states
-        token = self.token_of(node)
+        token = self.token_of(node, node_id, start, end)
         if token is not None:
-            return self.leaf(node, token, states)
-        i = bisect_left(self.live, node.start_byte)
-        if i == len(self.live) or self.live[i] >= node.end_byte:
+            return self.leaf(node_id, token, states)
+        i = bisect_left(self.live, start)
+        if i == len(self.live) or self.live[i] >= end:
             return [], states
-        flow = self.caps.flows.get(node.id)
-        scoped = not self.compat and node.id in self.caps.scopes
-        if scoped:
-            self.scope_stack.append(node.id)
+        flow = self.caps.flows.get(node_id)
+        if self.compat or node_id not in self.caps.scopes:
+            if flow is None:
+                return self.sequence(node, states)
+            return getattr(self, "_" + flow.kind)(node, flow, states)
+        self.scope_stack.append(node_id)
         try:
             if flow is None:
                 return self.sequence(node, states)
             return getattr(self, "_" + flow.kind)(node, flow, states)
         finally:
-            if scoped:
-                self.scope_stack.pop()
+            self.scope_stack.pop()
 
-    def leaf(self, node: Node, token: Token, states: dict) -> tuple[list[Entry], dict]:
+    def plain(self, start: int, end: int) -> bool:
+        """Whether the node spanning ``start:end`` surely holds no marked node."""
+        starts, ends = self.mark_starts, self.mark_ends
+        i = bisect_left(starts, start)
+        while i < len(starts) and starts[i] <= end:
+            if ends[i] <= end:
+                return False
+            i += 1
+        return True
+
+    def fold(self, start: int, end: int, states: dict) -> tuple[list[Entry], dict]:
+        """`walk` of a plain subtree: `leaf` of each of its tokens in turn.
+
+        ``states`` is copied once, on the first definition, rather than per definition:
+        no one else sees the states in between.
+        """
+        entries: list[Entry] = []
+        owned = False
+        tokens = self.tokens[bisect_left(self.starts, start):bisect_left(self.starts, end)]
+        if self.compat:
+            for token in tokens:
+                code = token.code
+                if token.kind == code:
+                    continue
+                where = states.get(code)
+                if where is not None:
+                    entries.append((code, token.idx, COMES_FROM, [code], list(where)))
+                    continue
+                if token.kind == COMPAT_NAME:
+                    if not owned:
+                        states, owned = dict(states), True
+                    states[code] = [token.idx]
+                entries.append((code, token.idx, COMES_FROM, [], []))
+            return entries, states
+        scope = self.scope_stack[-1]  # a plain subtree opens no scope
+        for token in tokens:
+            code = token.code
+            if token.kind == "def":
+                if not owned:
+                    states, owned = dict(states), True
+                states[(scope, code)] = [token.idx]
+                entries.append((code, token.idx, COMES_FROM, [], []))
+                continue
+            key = self.lookup(states, code)
+            if key is not None:
+                entries.append((code, token.idx, COMES_FROM, [code], list(states[key])))
+        return entries, states
+
+    def leaf(self, node_id: int | None, token: Token, states: dict) -> tuple[list[Entry], dict]:
         if self.compat:
             if token.kind == token.code:
                 return [], states
@@ -304,7 +408,7 @@ class _Walk:
                 states = {**states, token.code: [token.idx]}
             return [(token.code, token.idx, COMES_FROM, [], [])], states
         if token.kind == "def":
-            states = {**states, self.key_for_definition(token, node.id): [token.idx]}
+            states = {**states, self.key_for_definition(token, node_id): [token.idx]}
             return [(token.code, token.idx, COMES_FROM, [], [])], states
         key = self.lookup(states, token.code)
         if key is None:
@@ -318,6 +422,10 @@ class _Walk:
         return states
 
     def sequence(self, node: Node, states: dict) -> tuple[list[Entry], dict]:
+        if self.folds:
+            marked = self.marked_children(node)
+            if marked is not None:
+                return self.sequence_folded(node, marked, states)
         entries: list[Entry] = []
         children = node.children
         first = self.caps.first
@@ -326,6 +434,51 @@ class _Walk:
             states = self.walk_all([c for c in children if c.id not in first], states, entries)
             return _by_position(entries), states
         return entries, self.walk_all(children, states, entries)
+
+    def marked_children(self, node: Node) -> list[Node] | None:
+        """The children of ``node`` that hold a marked node, in order.
+
+        None when some child is ``@flow.first`` (the children are then reordered) or the
+        marks do not come out in order: the caller then walks every child.
+        """
+        start, end, node_id = node.start_byte, node.end_byte, node.id
+        marks, starts, first = self.marks, self.mark_starts, self.caps.first
+        out: list[Node] = []
+        last_end = start
+        i = bisect_left(starts, start)
+        while i < len(starts) and starts[i] <= end:
+            _, mark_end, mark = marks[i]
+            i += 1
+            if mark_end > end or mark.id == node_id:
+                continue
+            child = node.child_with_descendant(mark)
+            if child is None or (out and child.id == out[-1].id):
+                continue
+            if child.start_byte < last_end or (first and child.id in first):
+                return None
+            out.append(child)
+            last_end = child.end_byte
+            i = max(i, bisect_left(starts, last_end))
+        return out
+
+    def sequence_folded(self, node: Node, marked: list[Node],
+                        states: dict) -> tuple[list[Entry], dict]:
+        """`sequence` that walks the marked children and folds the tokens between them.
+
+        The tokens between two marked children are the tokens of the plain children
+        there, in order, so one `fold` reads them all.
+        """
+        entries: list[Entry] = []
+        position = node.start_byte
+        for child in marked:
+            found, states = self.fold(position, child.start_byte, states)
+            entries += found
+            found, states = self.walk(child, states)
+            entries += found
+            position = child.end_byte
+        found, states = self.fold(position, node.end_byte, states)
+        entries += found
+        return entries, states
 
     def _skip(self, node: Node, flow: Flow, states: dict) -> tuple[list[Entry], dict]:
         return [], states
@@ -495,7 +648,8 @@ def _sources(entries: list[Entry]) -> list[tuple[str, int]]:
 
 
 def extract_dataflow(root: Node, source: bytes, caps: Captures, compat: bool,
-                     hashes: dict[str, int] | None = None) -> list[Entry]:
+                     hashes: dict | None = None, tokens: list[Token] | None = None,
+                     kinds: Kinds | None = None) -> list[Entry]:
     """The dataflow entries of one tree, merged per position (codebleu's ``get_data_flow``).
 
     Args:
@@ -504,12 +658,15 @@ def extract_dataflow(root: Node, source: bytes, caps: Captures, compat: bool,
         caps: its captures (`read_captures`).
         compat: follow codebleu 0.7.0's rules instead of scoped def-use.
         hashes: a memo for `pyset.set_order` that the caller keeps between trees.
+        tokens: compat mode's `compat_tokens`, when the caller has them already.
+        kinds: the language's `Kinds` (read from the tree when not given).
 
     Returns:
         ``(name, position, relation, parent names, parent positions)`` tuples, in position
         order, each taking part in at least one edge.
     """
-    walker = _Walk(root, source, caps, compat, {} if hashes is None else hashes)
+    walker = _Walk(root, source, caps, compat, {} if hashes is None else hashes,
+                   tokens if compat else None, kinds)
     entries, _ = walker.walk(root, {})
     entries = _by_position(entries)
     linked: set[int] = set()
@@ -550,12 +707,7 @@ def normalize(entries: list[Entry]) -> list[tuple[str, str, tuple[str, ...]]]:
     return out
 
 
-def match_counts(hyp: list[tuple], ref: list[tuple]) -> tuple[int, int]:
+def match_counts(hyp: list[tuple] | Bag, ref: list[tuple] | Bag) -> tuple[int, int]:
     """``(matched, total)``: reference edges found in the hypothesis, each used once."""
-    left = list(hyp)
-    matched = 0
-    for edge in ref:
-        if edge in left:
-            left.remove(edge)
-            matched += 1
-    return matched, len(ref)
+    ref = Bag.of(ref)
+    return ref.clipped(Bag.of(hyp)), len(ref)

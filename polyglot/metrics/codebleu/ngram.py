@@ -16,6 +16,8 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from polyglot.metrics.codebleu.multiset import Bag
+
 MAX_ORDER = 4
 EPSILON = 0.1          # Chen & Cherry method 1: a zero match count becomes 0.1
 KEYWORD_WEIGHT = 1.0
@@ -29,25 +31,56 @@ def ngram_counts(tokens: Sequence[str], n: int) -> Counter:
     return Counter(zip(*(tokens[i:] for i in range(n))))
 
 
-def all_counts(tokens: Sequence[str]) -> tuple[Counter, ...]:
-    """The 1..4-gram counts of ``tokens``, computed once per segment and reused."""
-    return tuple(ngram_counts(tokens, n) for n in range(1, MAX_ORDER + 1))
+def all_counts(tokens: Sequence[str], joined: bool = False) -> tuple[Bag, ...]:
+    """The 1..4-gram counts of ``tokens``, computed once per segment and reused.
+
+    Args:
+        tokens: the segment's tokens.
+        joined: key n-grams by their tokens joined with a space instead of by tuples --
+            the same counts when no token holds whitespace (compat's ``str.split``
+            tokens), and a string caches its hash where a tuple does not, so matching
+            them is faster.
+
+    Returns:
+        One `Bag` per order; a unigram is its token.
+    """
+    grams = [Counter(tokens)]
+    for n in range(2, MAX_ORDER + 1):
+        windows = zip(*(tokens[i:] for i in range(n)))
+        grams.append(Counter(map(" ".join, windows)) if joined else Counter(windows))
+    return tuple(map(Bag, grams))
 
 
-def overlap(a: Counter, b: Counter, weight=None) -> float:
-    """``sum(min(a[g], b[g]) * weight(g))`` over shared n-grams, walking the smaller side."""
-    if len(b) < len(a):
-        a, b = b, a
-    if weight is None:
-        return sum(min(c, b[g]) for g, c in a.items() if g in b)
-    return sum(min(c, b[g]) * weight(g) for g, c in a.items() if g in b)
+def overlap(a: Bag, b: Bag) -> int:
+    """``sum(min(a[g], b[g]))`` over shared n-grams."""
+    return a.clipped(b)
 
 
-def weighted_total(counts: Counter, weight=None) -> float:
-    """``sum(counts[g] * weight(g))``."""
-    if weight is None:
-        return sum(counts.values())
-    return sum(c * weight(g) for g, c in counts.items())
+def unigram_overlap(a: Bag, b: Bag, keywords: frozenset[str]) -> float:
+    """`overlap` of unigrams, each match weighted as a keyword (1.0) or not (0.2).
+
+    The terms are summed in the order of the smaller side's first occurrences, as
+    codebleu 0.7.0 sums them (float addition depends on the order).
+    """
+    small, big = (b.counts, a.counts) if len(b.counts) < len(a.counts) else (a.counts, b.counts)
+    return sum(min(c, big[g]) * (KEYWORD_WEIGHT if g in keywords else OTHER_WEIGHT)
+               for g, c in small.items() if g in big)
+
+
+def unigram_total(counts: Bag, keywords: frozenset[str]) -> float:
+    """The unigrams' weighted count (keywords 1.0, other tokens 0.2), kept per keyword list."""
+    return counts.memo(keywords, lambda bag: sum(
+        c * (KEYWORD_WEIGHT if g in keywords else OTHER_WEIGHT) for g, c in bag.counts.items()))
+
+
+def union(bags: Sequence[Bag]) -> Bag:
+    """The n-grams of several references, each with its largest count (BLEU's clipping)."""
+    if len(bags) == 1:
+        return bags[0]
+    best: Counter = Counter()
+    for bag in bags:
+        best |= bag.counts
+    return Bag(best)
 
 
 def closest_length(ref_lengths: Iterable[int], hyp_len: int) -> int:
@@ -55,7 +88,7 @@ def closest_length(ref_lengths: Iterable[int], hyp_len: int) -> int:
     return min(ref_lengths, key=lambda r: (abs(r - hyp_len), r))
 
 
-def bleu_statistics(hyp: Sequence[Counter], refs: Sequence[Sequence[Counter]],
+def bleu_statistics(hyp: Sequence[Bag], refs: Sequence[Sequence[Bag]],
                     hyp_len: int, ref_lens: Sequence[int], floor: bool) -> list[float]:
     """Clipped n-gram precision counts of one segment.
 
@@ -72,19 +105,12 @@ def bleu_statistics(hyp: Sequence[Counter], refs: Sequence[Sequence[Counter]],
     matches, totals = [], []
     for n in range(MAX_ORDER):
         counts = hyp[n]
-        if len(refs) == 1:
-            best = refs[0][n]
-        else:
-            best = Counter()
-            for ref in refs:
-                best |= ref[n]
-        matches.append(overlap(counts, best))
-        total = sum(counts.values())
-        totals.append(max(1, total) if floor else total)
+        matches.append(overlap(counts, union([ref[n] for ref in refs])))
+        totals.append(max(1, counts.total) if floor else counts.total)
     return [*matches, *totals, hyp_len, closest_length(ref_lens, hyp_len)]
 
 
-def weighted_statistics(hyp: Sequence[Counter], refs: Sequence[Sequence[Counter]],
+def weighted_statistics(hyp: Sequence[Bag], refs: Sequence[Sequence[Bag]],
                         hyp_len: int, ref_lens: Sequence[int],
                         keywords: frozenset[str], compat: bool) -> list[float]:
     """Keyword-weighted n-gram counts of one segment.
@@ -104,26 +130,28 @@ def weighted_statistics(hyp: Sequence[Counter], refs: Sequence[Sequence[Counter]
         ``[matches_1..4, totals_1..4, hyp_len, closest ref_len]`` (unigram entries are
         weighted sums, so floats).
     """
-    def weight(token: str) -> float:
-        return KEYWORD_WEIGHT if token in keywords else OTHER_WEIGHT
-
     matches, totals = [], []
     for n in range(MAX_ORDER):
         counts = hyp[n]
-        w = (lambda g: weight(g[0])) if n == 0 else None
         if compat:
-            m = sum(overlap(ref[n], counts, w) for ref in refs)
-            t = sum(max(1, weighted_total(ref[n], w)) for ref in refs)
+            m = sum(_weighted_match(ref[n], counts, n, keywords) for ref in refs)
+            t = sum(max(1, _weighted_total(ref[n], n, keywords)) for ref in refs)
         else:
-            best: Counter = Counter()
-            for ref in refs:
-                best |= ref[n]
-            m = overlap(counts, best, w)
-            t = weighted_total(counts, w)
+            m = _weighted_match(counts, union([ref[n] for ref in refs]), n, keywords)
+            t = _weighted_total(counts, n, keywords)
         matches.append(m)
         totals.append(t)
     ref_len = COMPAT_WEIGHTED_REF_LEN if compat else closest_length(ref_lens, hyp_len)
     return [*matches, *totals, hyp_len, ref_len]
+
+
+def _weighted_match(a: Bag, b: Bag, n: int, keywords: frozenset[str]) -> float:
+    """Only unigrams are weighted; longer n-grams count 1 each."""
+    return unigram_overlap(a, b, keywords) if n == 0 else overlap(a, b)
+
+
+def _weighted_total(counts: Bag, n: int, keywords: frozenset[str]) -> float:
+    return unigram_total(counts, keywords) if n == 0 else counts.total
 
 
 def brevity_penalty(ref_len: float, hyp_len: float) -> float:

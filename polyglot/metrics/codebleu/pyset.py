@@ -89,12 +89,13 @@ def _insert(table: list, item: str, h: int) -> bool:
         i = (i * 5 + 1 + perturb) & mask
 
 
-def set_order(items: list[str], hashes: dict[str, int] | None = None) -> list[str]:
+def set_order(items: list[str], hashes: dict | None = None) -> list[str]:
     """``list(set(items))`` exactly as CPython >= 3.11 orders it under ``PYTHONHASHSEED=0``.
 
     Args:
         items: strings, duplicates allowed, in insertion order.
-        hashes: a ``str -> hash`` memo the caller keeps (hashing is the slow part).
+        hashes: a memo the caller keeps: ``str -> hash`` (hashing is the slow part) and
+            ``tuple(items) -> order`` (dataflow merges the same lists again and again).
 
     Returns:
         The distinct strings in CPython's iteration order.
@@ -103,6 +104,14 @@ def set_order(items: list[str], hashes: dict[str, int] | None = None) -> list[st
         return items[:1]
     if hashes is None:
         hashes = {}
+    key = tuple(items)
+    known = hashes.get(key)
+    if known is None:
+        known = hashes[key] = tuple(_set_order(items, hashes))
+    return list(known)
+
+
+def _set_order(items: list[str], hashes: dict) -> list[str]:
     table: list = [None] * MIN_SIZE
     used = 0
     for item in items:

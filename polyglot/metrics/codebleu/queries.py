@@ -27,6 +27,7 @@ from tree_sitter import Language, Parser, Query, QueryError
 
 import polyglot
 from polyglot.errors import SpecError
+from polyglot.metrics.codebleu.scan import Kinds
 
 PATH_ENV = "POLYGLOT_PATH"
 # py-tree-sitter 0.26.1 crashes (after the query is freed) on a `#set!` that follows a
@@ -226,6 +227,11 @@ class CodeGrammar:
     def parser(self) -> Parser:
         """A fresh parser (parsers keep state between calls, so each user gets one)."""
         return Parser(self.language)
+
+    @functools.cached_property
+    def kinds(self) -> Kinds:
+        """The language's node kinds, read once (`scan` names nodes by kind id)."""
+        return Kinds.of(self.language)
 
 
 def load_language(name: str) -> Language:

@@ -11,6 +11,8 @@ from collections.abc import Iterator
 
 from tree_sitter import Node, Parser, Query, QueryCursor, Tree
 
+from polyglot.metrics.codebleu.scan import Kinds, scan
+
 
 def captured_ranges(query: Query | None, root: Node, prefix: str) -> list[tuple[int, int]]:
     """Byte ranges of every capture whose name starts with ``prefix``, sorted, outermost kept.
@@ -82,7 +84,8 @@ def iter_nodes(root: Node) -> Iterator[Node]:
                 return
 
 
-def code_tokens(root: Node, source: bytes) -> list[str]:
+def code_tokens(root: Node, source: bytes,
+                leaves: list[tuple[int, int, int]] | None = None) -> list[str]:
     """Tokens for the n-gram matches: the tree's leaves, plus any text between them.
 
     Leaves split ``a+b`` into three tokens where whitespace splitting sees one; text that
@@ -92,18 +95,21 @@ def code_tokens(root: Node, source: bytes) -> list[str]:
     Args:
         root: the (comment-stripped) tree.
         source: the bytes it was parsed from.
+        leaves: the tree's `scan` leaves, when the caller has them already.
 
     Returns:
         Token strings in source order.
     """
+    if leaves is None:
+        leaves = scan(root, Kinds.of_tree(root), {}).leaves
     tokens: list[str] = []
     last = root.start_byte
-    for node in iter_nodes(root):
-        if node.child_count or node.start_byte == node.end_byte:
+    for start, end, _ in leaves:
+        if start == end:
             continue
-        if node.start_byte > last:
-            tokens += source[last:node.start_byte].decode("utf-8", "replace").split()
-        tokens.append(source[node.start_byte:node.end_byte].decode("utf-8", "replace"))
-        last = max(last, node.end_byte)
+        if start > last:
+            tokens += source[last:start].decode("utf-8", "replace").split()
+        tokens.append(source[start:end].decode("utf-8", "replace"))
+        last = max(last, end)
     tokens += source[last:root.end_byte].decode("utf-8", "replace").split()
     return tokens
