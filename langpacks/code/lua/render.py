@@ -1,9 +1,7 @@
-"""Lua: conditional expressions by what their branches can be, and no nil inside tables.
+"""Lua: conditional expressions by what their branches can be.
 
-- `x if c else y` is `c and x or y` when `x` can be neither false nor nil; a Bool is
-  `c and x or not c and y`; a possibly-nil `x` with a never-nil `y` is `not c and y or x`;
-  two possibly-nil branches go through a function (`(function() if ... end)()`).
-- A List or Map of Options is refused: None is nil, and a Lua table cannot hold nil.
+- `x if c else y` is `c and x or y` when `x` cannot be false, else `c and x or not c and y`
+  (None is `rt.null`, never nil, so only a Bool can be false).
 - The module's table (`cart`) is never shadowed by a parameter or loop variable.
 - `{ a = 1 }` for a map key that is a plain name; `float()` of an Int literal is a Float.
 """
@@ -14,8 +12,7 @@ import re
 from polyglot.body import nodes as n
 from polyglot.codegen.render import Rendered
 from polyglot.codegen.render import Renderer as Base
-from polyglot.errors import SpecError
-from polyglot.spec.types import BOOL, FLOAT, Type
+from polyglot.spec.types import BOOL, FLOAT
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -25,39 +22,22 @@ class Renderer(Base):
         super().__init__(*args, **kwargs)
         self.top.reserve(self.module)
 
-    def type(self, t: Type) -> str:
-        if t.name in ("List", "Map") and t.args and t.args[-1].name == "Option":
-            raise SpecError(f"the lua pack cannot hold {self.type_key(t)}: None is nil, and a Lua "
-                            "table cannot hold nil", hint="use a sentinel value instead of None")
-        return super().type(t)
-
-    def module_source(self) -> str:
-        for b in self.spec.behaviors:  # every type a body builds, not only the declared ones
-            for node in n.walk(b.body.expr) if b.body is not None else ():
-                self.type(node.type)
-        return super().module_source()
-
-    def never_falsy(self, e: n.Expr) -> bool:
-        """Whether `e` can be neither false nor nil, so `c and e or ...` picks it."""
+    def never_false(self, e: n.Expr) -> bool:
+        """Whether `e` cannot be false, so `c and e or ...` picks it (None is rt.null, not nil)."""
         if isinstance(e, n.OptionSome):
-            return self.never_falsy(e.operand)
+            return self.never_false(e.operand)
         if isinstance(e, n.Literal):
-            return e.value is not None and e.value is not False
-        return e.type.name not in ("Bool", "Option")
+            return e.value is not False
+        return BOOL not in (e.type, e.type.args[0] if e.type.name == "Option" else None)
 
     def expr_IfElse(self, e: n.IfElse) -> Rendered:
-        if self.never_falsy(e.then):
+        if self.never_false(e.then):
             return self.apply("ifelse", [e.test, e.then, e.orelse], e.type)
-        cond, then, other = self.expr(e.test), self.expr(e.then), self.expr(e.orelse)
+        # c and x or not c and y: right whatever x and y are
+        first = self.fill(self.need("and", [BOOL, BOOL]), {"0": self.expr(e.test), "1": self.expr(e.then), "args": ""})
         negated = self.apply("not", [e.test], BOOL)
-        if e.type == BOOL:  # c and x or not c and y
-            first = self.fill(self.need("and", [BOOL, BOOL]), {"0": cond, "1": then, "args": ""})
-            second = self.fill(self.need("and", [BOOL, BOOL]), {"0": negated, "1": other, "args": ""})
-            return self.fill(self.need("or", [BOOL, BOOL]), {"0": first, "1": second, "args": ""})
-        if self.never_falsy(e.orelse):  # not c and y or x
-            return self.fill(self.need("ifelse", [BOOL, e.orelse.type, e.then.type], e.type),
-                             {"0": negated, "1": other, "2": then, "args": ""})
-        return Rendered(f"(function() if {cond.text} then return {then.text} else return {other.text} end end)()")
+        second = self.fill(self.need("and", [BOOL, BOOL]), {"0": negated, "1": self.expr(e.orelse), "args": ""})
+        return self.fill(self.need("or", [BOOL, BOOL]), {"0": first, "1": second, "args": ""})
 
     def expr_MapLit(self, e: n.MapLit) -> Rendered:
         """`{ a = 1, b = 2 }` when every key is a string that is a plain name."""
