@@ -1,8 +1,9 @@
-"""C++: parameters by const reference, and map literals that repeat a key.
+"""C++: parameters by const reference, and map literals whose keys may repeat.
 
 Scalars (Int, Float, Bool, enums) are passed by value and everything else by `const T&`,
 as C++ code is written. A brace-initialized std::map keeps the *first* of two equal keys
-where the spec language keeps the last, so such a literal is built by `pg::map_of`.
+where the spec language keeps the last, so a literal with computed (or repeated) keys is
+built by `pg::map_of`.
 """
 from __future__ import annotations
 
@@ -31,8 +32,8 @@ class Renderer(Base):
         return super().expr_Call(e)
 
     def expr_MapLit(self, e: n.MapLit) -> Rendered:
-        keys = [k for k in map(_key, e.keys) if k is not None]
-        if len(set(keys)) == len(keys):
+        keys = [_key(k) for k in e.keys]
+        if len(keys) < 2 or (None not in keys and len(set(keys)) == len(keys)):
             return super().expr_MapLit(e)
         entries = ", ".join(f"{{{self.expr(k).text}, {self.expr(v).text}}}" for k, v in zip(e.keys, e.values))
         return Rendered(f"pg::map_of<{self.type(e.type.args[0])}, {self.type(e.type.args[1])}>({{{entries}}})")

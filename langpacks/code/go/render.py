@@ -3,10 +3,13 @@
 Go refuses an unused import and an unused loop variable, so a module imports exactly the
 packages its code names and a loop whose variable the body never reads is `for range`.
 Enum members are typed constants named after their type (`ColorRed`), which the member
-template alone cannot spell; -0.0 is no Go constant, and a map literal may not repeat a key.
+template alone cannot spell. Go computes constant expressions exactly (0.1 + 0.2 is 0.3,
+there is no -0.0) and fills a map literal's constant keys first, so float arithmetic on
+literals goes through `rt.Float` and a map whose keys may repeat through `rt.MapOf`.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 
@@ -46,15 +49,24 @@ class Renderer(Base):
         return super().literal(value, t)
 
     def expr_Call(self, e: n.Call) -> Rendered:
+        if e.func == "float" and isinstance(e.args[0], n.Literal) and e.args[0].type == FLOAT:
+            return self.apply("float", list(e.args), FLOAT, arg_types=["Constant"])  # rt.Float(0.1)
         if e.func == "float" and isinstance(e.args[0], n.Literal) and e.args[0].type.name == "Int":
             return self.literal(float(e.args[0].value), FLOAT)  # `2.0`, not `float64(2)`
         return super().expr_Call(e)
 
+    def expr_Binary(self, e: n.Binary) -> Rendered:
+        if e.type == FLOAT and e.op in "+-*" and _constant(e.left) and _constant(e.right):
+            # Go would compute it exactly at compile time (0.1 + 0.2 == 0.3, no -0.0).
+            e = dataclasses.replace(e, left=n.Call(FLOAT, e.col, "float", (e.left,)))
+        return super().expr_Binary(e)
+
     def expr_MapLit(self, e: n.MapLit) -> Rendered:
-        keys = [k for k in map(_key, e.keys) if k is not None]
-        if len(set(keys)) == len(keys):
+        keys = [_key(k) for k in e.keys]
+        if len(keys) < 2 or (None not in keys and len(set(keys)) == len(keys)):
             return super().expr_MapLit(e)
-        # A literal that repeats a key: Go rejects it, the spec language keeps the last value.
+        # Keys that may repeat: Go rejects a repeated constant key and fills a literal's
+        # constant keys first; the spec language keeps the last value written.
         k, v = (n.ListLit(Type("List", (t,)), e.col, items) for t, items in zip(e.type.args, (e.keys, e.values)))
         return Rendered(f"rt.MapOf({self.expr(k).text}, {self.expr(v).text})")
 
@@ -169,6 +181,17 @@ def align_blocks(text: str) -> str:
             lines[k] = f"{indent}{name.ljust(width)} {rest}"
         i = j
     return "\n".join(lines)
+
+
+def _constant(e: n.Expr) -> bool:
+    """Whether Go sees a constant expression (evaluated exactly, at compile time)."""
+    if isinstance(e, n.Literal):
+        return True
+    if isinstance(e, n.Call) and e.func == "float":
+        return isinstance(e.args[0], n.Literal)
+    if isinstance(e, n.Unary):
+        return _constant(e.operand)
+    return isinstance(e, n.Binary) and e.type == FLOAT and _constant(e.left) and _constant(e.right)
 
 
 def _key(e: n.Expr) -> object:
