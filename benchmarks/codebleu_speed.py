@@ -17,37 +17,14 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from codebleu_compat import (  # noqa: E402  (a sibling script, not a package)
     BENCHMARKED, COMPONENTS, GOAL_SPEEDUP, baseline_python, build_corpus, run_baseline, run_ours,
+    tree_sitter_floor,
 )
-
-
-def tree_sitter_floor(corpus: dict[str, list[tuple[str, str]]]) -> dict[str, float]:
-    """Seconds per language for tree-sitter's part alone: parse, strip, parse again, query.
-
-    Each distinct text once, as our metric analyses it once.
-    """
-    from tree_sitter import QueryCursor
-
-    from polyglot.metrics.codebleu import CodeBLEU
-    from polyglot.metrics.codebleu.source import parse_stripped
-
-    out = {}
-    for lang, pairs in corpus.items():
-        metric = CodeBLEU(lang, mode="compat")
-        texts = list(dict.fromkeys(t.strip().encode() for pair in pairs for t in pair))
-        start = time.perf_counter()
-        for text in texts:
-            tree, _ = parse_stripped(metric._parser, text, metric.strip_query, metric.strip_prefix)
-            if metric.flow_query is not None:
-                QueryCursor(metric.flow_query).matches(tree.root_node)
-        out[lang] = time.perf_counter() - start
-    return out
 
 
 def main() -> int:

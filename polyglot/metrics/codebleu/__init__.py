@@ -250,7 +250,7 @@ class CodeBLEU(Metric):
             mass = sum(w for w, _ in present)
             score = sum(w * v for w, v in present) * sum(self.weights) / mass if mass else 0.0
         detail = " ".join(f"{k}={'n/a' if v is None else f'{v:.4f}'}" for k, v in parts.items())
-        return Score("CodeBLEU", float(score), statistics=tuple(float(x) for x in stats),
+        return Score("CodeBLEU", float(score), statistics=tuple(map(float, stats)),
                      detail=f"({detail})")
 
     def _signature_info(self, num_refs: int | str) -> tuple[str, dict[str, Any]]:

@@ -129,17 +129,23 @@ def _record(caps: Captures, name: str, nodes: list[Node], match: dict, settings:
     kind = name[5:] if name.startswith("flow.") else None
     if kind in FLOW_KINDS:
         _mark(caps, nodes)
-        _mark(caps, match.get("flow.once", []))
+        once = match.get("flow.once")
+        if once:
+            _mark(caps, once)
         for node in nodes:
-            flow = caps.flows.setdefault(node.id, Flow(kind))
-            flow.targets += match.get("flow.target", [])
-            flow.values += match.get("flow.value", [])
-            flow.body += match.get("flow.body", [])
-            flow.again += match.get("flow.again", [])
-            onces = [n for n in [flow.once, *match.get("flow.once", [])] if n is not None]
-            flow.once = min(onces, key=lambda n: n.start_byte) if onces else None
-            flow.style = settings.get("flow.style", flow.style)
-            flow.keep = settings.get("flow.keep", flow.keep)
+            flow = caps.flows.get(node.id)
+            if flow is None:
+                flow = caps.flows[node.id] = Flow(kind)
+            flow.targets += match.get("flow.target", ())
+            flow.values += match.get("flow.value", ())
+            flow.body += match.get("flow.body", ())
+            flow.again += match.get("flow.again", ())
+            if once:  # the earliest initialiser of all the matches
+                onces = [n for n in [flow.once, *once] if n is not None]
+                flow.once = min(onces, key=lambda n: n.start_byte)
+            if settings:
+                flow.style = settings.get("flow.style", flow.style)
+                flow.keep = settings.get("flow.keep", flow.keep)
     elif name == "flow.alternative":
         caps.alternatives.update(n.id for n in nodes)
     elif name == "flow.else":
@@ -328,6 +334,10 @@ class _Walk:
         start, end = node.start_byte, node.end_byte
         if self.folds and self.plain(start, end):
             return self.fold(start, end, states)
+        return self.visit(node, start, end, states)
+
+    def visit(self, node: Node, start: int, end: int, states: dict) -> tuple[list[Entry], dict]:
+        """`walk` node by node (always right; `fold` is the shortcut)."""
         node_id = node.id
         if node_id in self.skip:
             return [], states
@@ -471,11 +481,12 @@ class _Walk:
         entries: list[Entry] = []
         position = node.start_byte
         for child in marked:
-            found, states = self.fold(position, child.start_byte, states)
+            child_start, child_end = child.start_byte, child.end_byte
+            found, states = self.fold(position, child_start, states)
             entries += found
-            found, states = self.walk(child, states)
+            found, states = self.visit(child, child_start, child_end, states)
             entries += found
-            position = child.end_byte
+            position = child_end
         found, states = self.fold(position, node.end_byte, states)
         entries += found
         return entries, states
