@@ -110,26 +110,27 @@ class Renderer(Base):
 
     def descriptor_definition(self, t: Type) -> str:
         name = self.descriptor(t)
-        if t.name == "List":
-            return f"const pg_type {name} = {{.kind = PG_LIST, .size = sizeof(pg_list), .elem = &{self.descriptor(t.elem)}}};"
-        if t.name == "Option":
-            return f"const pg_type {name} = {{.kind = PG_OPTION, .size = sizeof(void *), .elem = &{self.descriptor(t.elem)}}};"
-        if t.name == "Map":
-            return (f"const pg_type {name} = {{.kind = PG_MAP, .size = sizeof(pg_map), "
-                    f".elem = &{self.descriptor(t.args[0])}, .value = &{self.descriptor(t.args[1])}}};")
+        if t.name in ("List", "Option", "Map"):
+            size = {"List": "sizeof(pg_list)", "Option": "sizeof(void *)", "Map": "sizeof(pg_map)"}[t.name]
+            parts = [f".kind = PG_{t.name.upper()}", f".size = {size}", f".elem = &{self.descriptor(t.args[0])}"]
+            if t.name == "Map":
+                parts.append(f".value = &{self.descriptor(t.args[1])}")
+            return f"const pg_type {name} = {{{', '.join(parts)}}};"
         c_type = self.type_name(t.name)
+        head = f".size = sizeof({c_type}), .name = {self.quote(t.name)}"
         record = self.spec.record(t.name)
-        if record is not None:
-            fields = "\n".join(f"    {{{self.quote(f.name)}, offsetof({c_type}, {self.field_name(t.name, f.name)}), "
-                               f"&{self.descriptor(f.type)}}}," for f in record.fields)
-            table = f"static const pg_field {c_type}_fields[] = {{\n{fields}\n}};\n" if record.fields else ""
-            return (f"{table}const pg_type {name} = {{\n    .kind = PG_RECORD, .size = sizeof({c_type}), "
-                    f".name = {self.quote(t.name)},\n    .fields = {c_type + '_fields' if record.fields else 'NULL'}, "
-                    f".count = {len(record.fields)},\n}};")
-        members = ", ".join(self.quote(m) for m in self.spec.enum(t.name).members)
-        return (f"static const char *const {c_type}_members[] = {{{members}}};\n"
-                f"const pg_type {name} = {{\n    .kind = PG_ENUM, .size = sizeof({c_type}), .name = {self.quote(t.name)},\n"
-                f"    .members = {c_type}_members, .count = {len(self.spec.enum(t.name).members)},\n}};")
+        if record is None:
+            members = self.spec.enum(t.name).members
+            return (f"static const char *const {c_type}_members[] = {{{', '.join(map(self.quote, members))}}};\n"
+                    f"const pg_type {name} = {{\n    .kind = PG_ENUM, {head},\n"
+                    f"    .members = {c_type}_members, .count = {len(members)},\n}};")
+        if not record.fields:
+            return f"const pg_type {name} = {{.kind = PG_RECORD, {head}}};"
+        fields = "\n".join(f"    {{{self.quote(f.name)}, offsetof({c_type}, {self.field_name(t.name, f.name)}), "
+                           f"&{self.descriptor(f.type)}}}," for f in record.fields)
+        return (f"static const pg_field {c_type}_fields[] = {{\n{fields}\n}};\n"
+                f"const pg_type {name} = {{\n    .kind = PG_RECORD, {head},\n"
+                f"    .fields = {c_type}_fields, .count = {len(record.fields)},\n}};")
 
     def exports(self) -> list[dict[str, str]]:
         """The header's declarations (`name`) and the definitions they promise (`value`):

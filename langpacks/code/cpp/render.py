@@ -13,15 +13,14 @@ from polyglot.body import nodes as n
 from polyglot.codegen.render import Rendered
 from polyglot.codegen.render import Renderer as Base
 from polyglot.codegen.template import Template
-from polyglot.spec.types import FLOAT
+from polyglot.spec.types import BOOL, FLOAT, INT
 
 
 class Renderer(Base):
     def join_items(self, container: Template, name: str, items: Sequence[dict[str, str]],
                    default: str) -> dict[str, str]:
         if name == "params":
-            scalars = {self.type(t) for t in map(_named, ("Int", "Float", "Bool"))} | {
-                self.type_name(e.name) for e in self.spec.enums}
+            scalars = {self.type(t) for t in (INT, FLOAT, BOOL)} | {self.type_name(e.name) for e in self.spec.enums}
             items = [item if item["type"] in scalars else {**item, "type": f"const {item['type']}&"}
                      for item in items]
         return super().join_items(container, name, items, default)
@@ -37,11 +36,6 @@ class Renderer(Base):
             return super().expr_MapLit(e)
         entries = ", ".join(f"{{{self.expr(k).text}, {self.expr(v).text}}}" for k, v in zip(e.keys, e.values))
         return Rendered(f"pg::map_of<{self.type(e.type.args[0])}, {self.type(e.type.args[1])}>({{{entries}}})")
-
-
-def _named(name: str):
-    from polyglot.spec.types import Type
-    return Type(name)
 
 
 def _key(e: n.Expr) -> object:

@@ -149,18 +149,24 @@ class Renderer(Base):
         finally:
             self.typed_if = False
 
+    def anonymous(self, items: Sequence[n.Expr]) -> str:
+        """`&.{ a, b }` as zig fmt spells it (`&.{a}`, `&.{}`)."""
+        texts = [self.expr(i).text for i in items]
+        return f"&.{{{texts[0]}}}" if len(texts) == 1 else "&.{ " + ", ".join(texts) + " }" if texts else "&.{}"
+
     def expr_ListLit(self, e: n.ListLit) -> Rendered:
-        if not self.static:
-            return super().expr_ListLit(e)
-        return Rendered("&.{ " + ", ".join(self.expr(i).text for i in e.items) + " }" if e.items else "&.{}")
+        if self.static:
+            return Rendered(self.anonymous(e.items))
+        if not e.items:
+            return self.apply("list_empty", [], e.type)
+        return self.apply("list", [], e.type, {"items": self.anonymous(e.items)})
 
     def expr_MapLit(self, e: n.MapLit) -> Rendered:
         if not e.keys:
             return self.apply("map_empty", [], e.type)
-        keys = ", ".join(self.expr(k).text for k in e.keys)
-        values = ", ".join(self.expr(v).text for v in e.values)
+        keys, values = self.anonymous(e.keys), self.anonymous(e.values)
         if self.static:  # the keys of a spec's value are distinct
-            return Rendered(f"{self.type(e.type)}{{ .keys = &.{{ {keys} }}, .values = &.{{ {values} }} }}")
+            return Rendered(f"{self.type(e.type)}{{ .keys = {keys}, .values = {values} }}")
         return self.apply("map", [], e.type, {"keys": keys, "values": values})
 
 
