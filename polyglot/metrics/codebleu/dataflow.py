@@ -125,7 +125,13 @@ def _mark(caps: Captures, nodes: list[Node]) -> None:
     caps.marks += [(n.start_byte, n.end_byte, n) for n in nodes]
 
 
+#: parts of a flow match, read with the flow node itself (see `_record`)
+FLOW_PARTS = frozenset({"flow.target", "flow.value", "flow.body", "flow.again", "flow.once"})
+
+
 def _record(caps: Captures, name: str, nodes: list[Node], match: dict, settings: dict) -> None:
+    if name in FLOW_PARTS:
+        return
     kind = name[5:] if name.startswith("flow.") else None
     if kind in FLOW_KINDS:
         _mark(caps, nodes)
@@ -712,9 +718,11 @@ def normalize(entries: list[Entry]) -> list[tuple[str, str, tuple[str, ...]]]:
     out = []
     for name, _, relation, parents, _ in entries:
         for parent in parents:
-            names.setdefault(parent, f"var_{len(names)}")
-        names.setdefault(name, f"var_{len(names)}")
-        out.append((names[name], relation, tuple(names[p] for p in parents)))
+            if parent not in names:
+                names[parent] = f"var_{len(names)}"
+        if name not in names:
+            names[name] = f"var_{len(names)}"
+        out.append((names[name], relation, tuple(map(names.__getitem__, parents))))
     return out
 
 
