@@ -35,12 +35,11 @@ from tree_sitter import Query
 
 from polyglot.errors import SpecError
 from polyglot.metrics.base import Metric, Score
-from polyglot.metrics.codebleu import dataflow, ngram, syntax
+from polyglot.metrics.codebleu import dataflow, ngram, scan, syntax
 from polyglot.metrics.codebleu.multiset import Bag
 from polyglot.metrics.codebleu.queries import (
     CodeGrammar, compile_query, load_grammar, read_query, read_words, split_patterns,
 )
-from polyglot.metrics.codebleu.scan import scan, shims_from
 from polyglot.metrics.codebleu.source import code_tokens, parse_stripped
 
 __all__ = ["CodeBLEU", "COMPAT_LANGUAGES", "MODES"]
@@ -173,12 +172,13 @@ class CodeBLEU(Metric):
         caps = dataflow.read_captures(self.flow_query, root)
         if self.compat:
             untoken = caps.other.get("compat.untoken", [])
-            found = scan(root, self._kinds, self._interner, shims_from(caps.other), self._whole,
-                         hidden={n.id for n in untoken}, hidden_kinds={n.kind_id for n in untoken})
+            found = scan.scan(root, self._kinds, self._interner, scan.shims_from(caps.other), self._whole,
+                              hidden={n.id for n in untoken},
+                              hidden_kinds={n.kind_id for n in untoken})
             tokens = text.split()
             flow_tokens = dataflow.tokens_from_leaves(found.leaves, stripped, self._kinds)
         else:
-            found = scan(root, self._kinds, self._interner)
+            found = scan.scan(root, self._kinds, self._interner)
             tokens = code_tokens(root, stripped, found.leaves)
             flow_tokens = None
         edges = dataflow.normalize(dataflow.extract_dataflow(
