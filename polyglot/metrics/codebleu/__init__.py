@@ -51,7 +51,7 @@ COMPAT_LANGUAGES = tuple(sorted(p.stem for p in COMPAT_DIR.glob("*.scm")))
 COMPONENTS = ("ngram", "weighted_ngram", "syntax", "dataflow")
 N = ngram.STATS  # statistics per n-gram component
 SEGMENT_CACHE = 4096  # analysed segments kept per metric (least recently used dropped)
-INTERNED = 1 << 20     # distinct subtree structures remembered before starting afresh
+INTERNED = 1 << 18     # distinct subtree structures remembered before starting afresh
 HASHES = 1 << 16       # names whose CPython hash is memoised (compat mode)
 
 
