@@ -382,9 +382,13 @@ class _Walk:
         ``states`` is copied once, on the first definition, rather than per definition:
         no one else sees the states in between.
         """
+        lo = bisect_left(self.starts, start)
+        hi = bisect_left(self.starts, end, lo)
+        if lo == hi:
+            return [], states
         entries: list[Entry] = []
         owned = False
-        tokens = self.tokens[bisect_left(self.starts, start):bisect_left(self.starts, end)]
+        tokens = self.tokens[lo:hi]
         if self.compat:
             for token in tokens:
                 code = token.code
@@ -454,8 +458,9 @@ class _Walk:
     def marked_children(self, node: Node) -> list[Node] | None:
         """The children of ``node`` that hold a marked node, in order.
 
-        None when some child is ``@flow.first`` (the children are then reordered) or the
-        marks do not come out in order: the caller then walks every child.
+        None when some child is ``@flow.first`` (the children are then reordered), or a
+        mark inside the span is not found below ``node``, or the marks do not come out in
+        order: the caller then walks every child, which is always right.
         """
         start, end, node_id = node.start_byte, node.end_byte, node.id
         marks, starts, first = self.marks, self.mark_starts, self.caps.first
@@ -468,7 +473,9 @@ class _Walk:
             if mark_end > end or mark.id == node_id:
                 continue
             child = node.child_with_descendant(mark)
-            if child is None or (out and child.id == out[-1].id):
+            if child is None:  # not below ``node`` after all (an ancestor of the same span)
+                return None
+            if out and child.id == out[-1].id:
                 continue
             if child.start_byte < last_end or (first and child.id in first):
                 return None
