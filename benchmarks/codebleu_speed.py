@@ -22,8 +22,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from codebleu_compat import (  # noqa: E402  (a sibling script, not a package)
-    BENCHMARKED, COMPONENTS, GOAL_SPEEDUP, baseline_python, build_corpus, run_baseline, run_ours,
-    tree_sitter_floor,
+    BENCHMARKED, COMPONENTS, GOAL_SPEEDUP, alternate, baseline_python, build_corpus, run_baseline,
+    run_ours, tree_sitter_floor,
 )
 
 
@@ -37,16 +37,11 @@ def main() -> int:
     args = parser.parse_args()
     corpus = build_corpus(args.languages.split(","))
     python = baseline_python(args.venv)
-    theirs: dict = {}
-    ours: dict = {}
-    floor: dict[str, float] = {}
-    for _ in range(args.rounds):
-        for best, result in ((theirs, run_baseline(python, corpus)), (ours, run_ours(corpus, "compat"))):
-            for lang, res in result.items():
-                if lang not in best or res["pair_time"] < best[lang]["pair_time"]:
-                    best[lang] = res
-        for lang, seconds in tree_sitter_floor(corpus).items():
-            floor[lang] = min(seconds, floor.get(lang, seconds))
+    best = alternate(args.rounds, {"theirs": lambda: run_baseline(python, corpus),
+                                   "ours": lambda: run_ours(corpus, "compat"),
+                                   "floor": lambda: tree_sitter_floor(corpus)})
+    theirs, ours = best["theirs"], best["ours"]
+    floor = {lang: r["time"] for lang, r in best["floor"].items()}
 
     print(f"CodeBLEU compat vs codebleu 0.7.0: {sum(map(len, corpus.values()))} pairs, one at a time, "
           f"fastest of {args.rounds} alternating rounds\n")
