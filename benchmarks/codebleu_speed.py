@@ -33,7 +33,8 @@ def main() -> int:
                         help="the baseline's virtual environment (created if missing)")
     parser.add_argument("--languages", default=",".join(BENCHMARKED),
                         help="comma-separated languages with programs under the fixtures folder")
-    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds; the fastest of each side counts")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="alternating rounds; the fastest of each side counts")
     args = parser.parse_args()
     corpus = build_corpus(args.languages.split(","))
     python = baseline_python(args.venv)

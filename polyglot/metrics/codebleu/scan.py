@@ -31,6 +31,10 @@ class Kinds:
         names: the type name of each kind (``ERROR`` included).
         named: whether each kind is a named node (anonymous ones are left out of
             S-expressions).
+        found: memo of `ids`.
+
+    A node's ``kind_id`` is its public symbol, so these tables give exactly its ``type``
+    and ``is_named``, without asking the node.
     """
 
     names: dict[int, str]
@@ -73,6 +77,8 @@ class TreeShims:
         transparent: node ids whose children are spliced into their parent.
         wrap: node id -> type of a node inserted above it (taking over its field).
         rename: node id -> the type it is counted as.
+        kinds: the kind ids of all those nodes (only nodes of these kinds are asked for
+            their id).
     """
 
     transparent: set[int] = field(default_factory=set)
