@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -154,13 +155,23 @@ class CodeBLEU(Metric):
         # interner and the hash memo are bounded too (see `_bound_caches`).
         self._interner: dict[tuple, int] = {}  # subtree structure -> key, shared by all segments
         self._hashes: dict = {}  # `pyset.set_order` memo
-        self._segment = functools.lru_cache(maxsize=cache_size)(self._analyse)
+        self._segments: OrderedDict[str, Segment] = OrderedDict()  # least recently used first
+        self.cache_size = cache_size
 
     # ---- hooks ---------------------------------------------------------------------
 
     def _preprocess_segment(self, text: str) -> Segment:
         """Parse once; keep the tokens, subtree keys and normalised dataflow."""
-        return self._segment(text)
+        segment = self._segments.get(text)
+        if segment is not None:
+            self._segments.move_to_end(text)
+            return segment
+        segment = self._analyse(text)
+        if self.cache_size:
+            self._segments[text] = segment
+            if len(self._segments) > self.cache_size:
+                self._segments.popitem(last=False)
+        return segment
 
     def _analyse(self, text: str) -> Segment:
         """What the four components compare, for one text."""
@@ -193,7 +204,7 @@ class CodeBLEU(Metric):
         """
         if len(self._interner) > INTERNED:
             self._interner.clear()
-            self._segment.cache_clear()
+            self._segments.clear()
         if len(self._hashes) > HASHES:
             self._hashes.clear()
 

@@ -24,13 +24,12 @@ def test_cache_keeps_scores_and_its_bound(mode):
     fresh = [statistics(CodeBLEU("python", mode=mode), [hyp])[0] for hyp in HYPOTHESES]
     small = CodeBLEU("python", mode=mode, cache_size=2)
     assert statistics(small, HYPOTHESES * 2) == fresh * 2
-    info = small._segment.cache_info()
-    assert (info.maxsize, info.currsize) == (2, 2)
+    assert list(small._segments) == [REFERENCE, HYPOTHESES[-1]]  # the two used last, oldest first
     # scoring the reference against itself twice analyses it once
     assert small._preprocess_segment(REFERENCE) is small._preprocess_segment(REFERENCE)
     uncached = CodeBLEU("python", mode=mode, cache_size=0)
     assert statistics(uncached, HYPOTHESES) == fresh
-    assert uncached._segment.cache_info().currsize == 0
+    assert len(uncached._segments) == 0
 
 
 def test_interner_starts_afresh_past_its_bound(monkeypatch):
@@ -39,7 +38,7 @@ def test_interner_starts_afresh_past_its_bound(monkeypatch):
     metric = CodeBLEU("python", mode="compat")
     assert statistics(metric, HYPOTHESES) == fresh
     # the interner (and the segments keyed by it) were dropped after the last pair
-    assert (len(metric._interner), metric._segment.cache_info().currsize) == (0, 0)
+    assert (len(metric._interner), len(metric._segments)) == (0, 0)
 
 
 def test_bad_cache_size():
