@@ -33,6 +33,7 @@ for entry in "${TOOLS[@]}"; do
   fi
 done
 
+php -r 'exit(function_exists("mb_str_split") ? 0 : 1);' 2>/dev/null || missing+=("php-mbstring")
 if ((${#missing[@]})); then
   mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
   t=$SECONDS
