@@ -150,7 +150,10 @@ class _Machine:
         if op == "/":
             return a / b
         if op == "//":
-            return _int(a // b) if isinstance(a, int) else float(math.floor(a / b))
+            if isinstance(a, int):
+                return _int(a // b)
+            quotient = a / b
+            return float(math.floor(quotient)) if math.isfinite(quotient) else quotient
         if op == "%":
             return a % b
         if op == "**":
@@ -339,6 +342,9 @@ class _Machine:
             if math.isnan(v) or math.isinf(v):
                 raise EvalError(f"cannot round {v}")
             if len(args) == 2:
-                return round(v, args[1])
+                try:
+                    return round(v, args[1])
+                except OverflowError:
+                    raise EvalError(f"round({v!r}, {args[1]}) is too large for a Float") from None
             return _int(round(v))
         raise EvalError(f"unknown builtin {f}")
