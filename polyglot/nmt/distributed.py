@@ -114,6 +114,27 @@ def wrap(module: nn.Module, strategy: str, env: DistEnv, units: Iterable[nn.Modu
                                    else None)
 
 
+def gather_rows(x: torch.Tensor, env: DistEnv) -> tuple[torch.Tensor, int]:
+    """Every process's rows of `x` (the same shape in each), concatenated in rank order;
+    gradients flow back to the process that owns each row.
+
+    Returns:
+        (the gathered tensor, the index of this process's first row in it).
+    """
+    if not env.distributed:
+        return x, 0
+    from torch.distributed.nn.functional import all_gather
+
+    parts = all_gather(x) if x.requires_grad else _all_gather_plain(x)
+    return torch.cat(parts), x.size(0) * env.rank
+
+
+def _all_gather_plain(x: torch.Tensor) -> list[torch.Tensor]:
+    parts = [torch.empty_like(x) for _ in range(dist.get_world_size())]
+    dist.all_gather(parts, x.contiguous())
+    return parts
+
+
 def make_optimizer(groups: list[dict], strategy: str, env: DistEnv, **adamw) -> torch.optim.Optimizer:
     """AdamW over parameter groups; under ``zero1`` its state is sharded across processes."""
     if strategy == "zero1" and env.distributed:

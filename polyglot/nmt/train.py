@@ -575,7 +575,8 @@ def checkpoint_layers(model: NMT, patterns: Sequence[str]) -> list[str]:
     return chosen
 
 
-def info_nce(z: torch.Tensor, groups: torch.Tensor, temperature: float) -> torch.Tensor:
+def info_nce(z: torch.Tensor, groups: torch.Tensor, temperature: float,
+             rows: slice = slice(None)) -> torch.Tensor:
     """InfoNCE with every other example of the same group as a positive and the rest of
     the batch as negatives, averaged over rows that have a positive.
 
@@ -583,6 +584,8 @@ def info_nce(z: torch.Tensor, groups: torch.Tensor, temperature: float) -> torch
         z: (B, C) L2-normalised embeddings.
         groups: (B,) group ids.
         temperature: the softmax temperature.
+        rows: the anchors this process owns when `z` is gathered from several: their
+            share of the mean (the shares of all processes sum to the one-process value).
 
     Returns:
         A scalar; 0 (still in the graph) when no row has a positive.
@@ -591,12 +594,16 @@ def info_nce(z: torch.Tensor, groups: torch.Tensor, temperature: float) -> torch
     eye = torch.eye(B, dtype=torch.bool, device=z.device)
     positive = (groups[:, None] == groups[None, :]) & ~eye  # (B, B)
     anchors = positive.any(1)
-    if not anchors.any():
+    count = int(anchors.sum())
+    if not count:
         return z.sum() * 0.0
-    logits = (z @ z.t() / temperature).masked_fill(eye, float("-inf"))  # (B, B)
-    log_prob = logits[anchors].log_softmax(dim=1)
-    pos_log_prob = log_prob.masked_fill(~positive[anchors], float("-inf")).logsumexp(dim=1)
-    return -pos_log_prob.mean()
+    mine = torch.zeros_like(anchors)
+    mine[rows] = True
+    anchors_here = anchors & mine
+    logits = (z[anchors_here] @ z.t() / temperature).masked_fill(eye[anchors_here], float("-inf"))
+    log_prob = logits.log_softmax(dim=1)
+    pos_log_prob = log_prob.masked_fill(~positive[anchors_here], float("-inf")).logsumexp(dim=1)
+    return -pos_log_prob.sum() / count
 
 
 def fsdp_units(model: NMT) -> list[nn.Module]:
@@ -718,7 +725,11 @@ class Trainer:
         ce = F.cross_entropy(logits.float().flatten(0, 1), batch.tgt_out.flatten(),
                              ignore_index=self.config.model.pad_id, reduction="sum")
         if run.contrastive_weight:
-            nce = info_nce(pooled, batch.groups, run.contrastive_temperature)
+            # Negatives come from every process's rows, so N processes optimise what one does.
+            everyone, start = pdist.gather_rows(pooled, self.env)
+            groups, _ = pdist.gather_rows(batch.groups, self.env)
+            rows = slice(start, start + pooled.size(0))
+            nce = info_nce(everyone, groups, run.contrastive_temperature, rows)
         else:
             nce = torch.zeros((), device=self.device)
         return ce, nce
@@ -741,9 +752,9 @@ class Trainer:
         for i, batch in enumerate(batches):
             with pdist.grad_sync(self.module, run.strategy, env, sync=i == len(batches) - 1):
                 ce, nce = self._losses(batch)
-                # Gradients are averaged over processes: scale up by their number.
-                loss = (ce / tokens.clamp(min=1)
-                        + run.contrastive_weight * nce / (run.grad_accum * env.world_size)
+                # Each process holds its share of both sums, and gradients are averaged
+                # over processes: scale up by their number.
+                loss = (ce / tokens.clamp(min=1) + run.contrastive_weight * nce / run.grad_accum
                         ) * env.world_size
                 self.scaler.scale(loss).backward()
             sums += torch.stack([ce.detach(), nce.detach()])
@@ -774,7 +785,7 @@ class Trainer:
         self.optimizer.zero_grad(set_to_none=True)
         self.step += 1
         ce = (sums[0] / tokens.clamp(min=1)).item()
-        nce = (sums[1] / (run.grad_accum * self.env.world_size)).item()
+        nce = (sums[1] / run.grad_accum).item()
         metrics = {"step": self.step, "epoch": self.epoch, "loss": ce + run.contrastive_weight * nce,
                    "ce": ce, "contrastive": nce, "lr": lr, "grad_norm": float(norm),
                    "tokens": int(tokens.item())}

@@ -76,10 +76,11 @@ def two_processes(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def single(tmp_path_factory):
-    """One process, 2 micro-batches of 4: the same 8 examples a step as 2 processes x 4."""
+    """One process, one batch of 8: the same 8 examples a step as 2 processes x 4, whose
+    contrastive term sees all 8 (each process gathers the others' embeddings)."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    cfg = config(tmp_path_factory.mktemp("single"), "none", batch_size=4, grad_accum=2)
+    cfg = config(tmp_path_factory.mktemp("single"), "none", batch_size=8, grad_accum=1)
     t = Trainer(cfg, build_model(cfg), synthetic(), resume=False)
     losses = [t.train_step()["loss"] for _ in range(STEPS)]
     t.save()
