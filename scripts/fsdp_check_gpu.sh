@@ -2,9 +2,8 @@
 # Does FSDP on 2 GPUs train like 1 GPU? The same short run twice on one 2-GPU machine:
 # one process with the whole batch, then torchrun with 2 processes (FSDP, ZeRO-3 style)
 # and half the batch each -- the same global batch and data order -- then the two loss
-# curves side by side. A second 1-GPU run with the same seed measures the noise floor
-# (GPU kernels are not bitwise deterministic, and training amplifies the difference), so
-# "matches" means: FSDP differs from 1 GPU no more than 1 GPU differs from itself.
+# curves side by side, as means over windows of 50 steps. A second 1-GPU run with the same
+# seed shows whether one GPU repeats itself bitwise, so that what differs is FSDP's.
 # Inputs as for scripts/model_v0_gpu.sh (out/gpu/); results to $OUT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
