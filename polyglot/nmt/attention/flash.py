@@ -120,6 +120,30 @@ if triton is not None:
             m_i = m_new
         return acc, l_i, m_i
 
+    @triton.jit
+    def _query_tile(H, N_Q, CAUSAL: tl.constexpr, BLOCK_M: tl.constexpr):
+        """This program's (batch x head) index, batch, head and first query row. Under a
+        causal mask the last query tiles see the most keys: they start first."""
+        pid_m = tl.program_id(0)
+        if CAUSAL:
+            pid_m = tl.cdiv(N_Q, BLOCK_M) - 1 - pid_m
+        bh = tl.program_id(1)
+        return bh, (bh // H).to(tl.int64), (bh % H).to(tl.int64), pid_m * BLOCK_M
+
+    @triton.jit
+    def _key_range(m0, N_Q, N_K, CAUSAL: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr):
+        """For the query tile at row m0: the causal shift (keys may run ahead of queries),
+        where the tiles that need no masking end, and where the visible keys end."""
+        causal_shift = N_K - N_Q
+        interior_end = (N_K // BLOCK_N) * BLOCK_N
+        hi = N_K
+        if CAUSAL:
+            hi = tl.maximum(tl.minimum(m0 + BLOCK_M + causal_shift, N_K), 0)
+            # tiles whose every key is visible to the tile's first query
+            seen_by_all = (tl.maximum(m0 + causal_shift + 1, 0) // BLOCK_N) * BLOCK_N
+            interior_end = tl.minimum(interior_end, seen_by_all)
+        return causal_shift, interior_end, hi
+
     @triton.jit(do_not_specialize=_LENGTHS)
     def _fwd_kernel(
         Q, K, V, O, LSE, KPAD,
@@ -131,14 +155,7 @@ if triton is not None:
         BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr,
     ):
         DOT_TY = tl.float32 if UPCAST else Q.dtype.element_ty
-        num_m = tl.cdiv(N_Q, BLOCK_M)
-        pid_m = tl.program_id(0)
-        if CAUSAL:  # the last query tiles see the most keys: start them first
-            pid_m = num_m - 1 - pid_m
-        bh = tl.program_id(1)
-        b = (bh // H).to(tl.int64)
-        h = (bh % H).to(tl.int64)
-        m0 = pid_m * BLOCK_M
+        bh, b, h, m0 = _query_tile(H, N_Q, CAUSAL, BLOCK_M)
         offs_m = m0 + tl.arange(0, BLOCK_M)
         offs_n = tl.arange(0, BLOCK_N)
         offs_d = tl.arange(0, HEAD_DIM)
@@ -155,14 +172,7 @@ if triton is not None:
         l_i = tl.zeros([BLOCK_M], tl.float32)
         acc = tl.zeros([BLOCK_M, HEAD_DIM], tl.float32)
 
-        causal_shift = N_K - N_Q
-        interior_end = (N_K // BLOCK_N) * BLOCK_N
-        hi = N_K
-        if CAUSAL:
-            hi = tl.maximum(tl.minimum(m0 + BLOCK_M + causal_shift, N_K), 0)
-            # tiles whose every key is visible to the tile's first query
-            seen_by_all = (tl.maximum(m0 + causal_shift + 1, 0) // BLOCK_N) * BLOCK_N
-            interior_end = tl.minimum(interior_end, seen_by_all)
+        causal_shift, interior_end, hi = _key_range(m0, N_Q, N_K, CAUSAL, BLOCK_M, BLOCK_N)
         acc, l_i, m_i = _fwd_tiles(
             acc, l_i, m_i, q, k_ptrs, v_ptrs, kpad_ptr, offs_m, offs_n,
             0, interior_end, N_K, causal_shift, qk_scale, skn, svn,
@@ -226,14 +236,7 @@ if triton is not None:
         BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr,
     ):
         DOT_TY = tl.float32 if UPCAST else Q.dtype.element_ty
-        num_m = tl.cdiv(N_Q, BLOCK_M)
-        pid_m = tl.program_id(0)
-        if CAUSAL:
-            pid_m = num_m - 1 - pid_m
-        bh = tl.program_id(1)
-        b = (bh // H).to(tl.int64)
-        h = (bh % H).to(tl.int64)
-        m0 = pid_m * BLOCK_M
+        bh, b, h, m0 = _query_tile(H, N_Q, CAUSAL, BLOCK_M)
         offs_m = m0 + tl.arange(0, BLOCK_M)
         offs_n = tl.arange(0, BLOCK_N)
         offs_d = tl.arange(0, HEAD_DIM)
@@ -257,13 +260,7 @@ if triton is not None:
         qk_scale = sm_scale * 1.4426950408889634
         dq = tl.zeros([BLOCK_M, HEAD_DIM], tl.float32)
 
-        causal_shift = N_K - N_Q
-        interior_end = (N_K // BLOCK_N) * BLOCK_N
-        hi = N_K
-        if CAUSAL:
-            hi = tl.maximum(tl.minimum(m0 + BLOCK_M + causal_shift, N_K), 0)
-            seen_by_all = (tl.maximum(m0 + causal_shift + 1, 0) // BLOCK_N) * BLOCK_N
-            interior_end = tl.minimum(interior_end, seen_by_all)
+        causal_shift, interior_end, hi = _key_range(m0, N_Q, N_K, CAUSAL, BLOCK_M, BLOCK_N)
         dq = _dq_tiles(
             dq, q, do, lse, delta, k_ptrs, v_ptrs, kpad_ptr, offs_m, offs_n,
             0, interior_end, N_K, causal_shift, qk_scale, skn, svn,
