@@ -13,14 +13,6 @@ from polyglot.nmt.model import NMT, NMTConfig
 PAD, BOS, EOS = 0, 2, 3
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny tensors: a second intra-op thread only adds waiting, badly so on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 def random_model(seed, vocab_size=40, std=0.3, **overrides) -> NMT:
     """A tiny model with large random weights, so its outputs vary from token to token

@@ -17,13 +17,6 @@ NF4_TABLE = [-1.0, -0.6961928009986877, -0.5250730514526367, -0.3949174880981445
              0.44070982933044434, 0.5626170039176941, 0.7229568362236023, 1.0]
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 def tiny(seed=0) -> NMT:
     torch.manual_seed(seed)

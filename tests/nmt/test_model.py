@@ -12,14 +12,6 @@ from polyglot.nmt.model import NMT, NMTConfig
 V, PAD, BOS, EOS = 48, 0, 2, 3
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny tensors: a second intra-op thread only adds waiting, badly so on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
 
 def tiny(positions="rope", seed=0, **overrides) -> NMT:
     """A ~40k-parameter model in eval mode."""
