@@ -4,7 +4,7 @@
 # and half the batch each -- the same global batch and data order -- then the two loss
 # curves side by side, as means over windows of 50 steps. A second 1-GPU run with the same
 # seed shows whether one GPU repeats itself bitwise, so that what differs is FSDP's.
-# Inputs as for scripts/model_v0_gpu.sh (out/gpu/); results to $OUT.
+# Inputs as for scripts/model_gpu.sh (out/gpu/); results to $OUT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-out/fsdp-check}

@@ -1,8 +1,13 @@
 """Evaluate a words -> body model: held-out exact match and pass@1 per human language,
-and words-only `translate` on the shipped examples.
+and words-only `translate` on hand-written specs.
 
-    python benchmarks/model_v0.py --model out/train-gpu --test out/data/gpu/test.jsonl \\
-        [--limit 200] [--device cuda] [--out benchmarks/results/model-v0-eval.md]
+    python benchmarks/model_eval.py --model out/train-gpu --test out/data/gpu/test.jsonl \\
+        [--limit 200] [--device cuda] [--out benchmarks/results/model-v1-eval.md]
+
+Words-only: every spec under --words-only (default: `examples/` and the held-out
+`benchmarks/words_only/`, written by hand and never used to shape the data) with its
+implementations removed; a behaviour counts when the body the model proposes type-checks
+and passes the behaviour's test cases.
 
 Exact match: the greedy body equals the reference text. pass@1: the greedy body parses,
 type-checks against the signature and passes every test case of the record on the
@@ -76,16 +81,16 @@ def evaluate(model, tokenizer, records: list[dict], device: str, batch: int = 12
     return table
 
 
-def words_only_examples(model, tokenizer, k: int = 16) -> list[dict]:
-    """Each example with its implementations removed: can the model write them back?"""
+def words_only(model, tokenizer, folders: list[Path], k: int = 16) -> list[dict]:
+    """Each spec with its implementations removed: can the model write them back?"""
     rows = []
-    for path in sorted((ROOT / "examples").glob("*.vibee")):
+    for path in sorted(p for folder in folders for p in folder.resolve().glob("*.vibee")):
         spec = read_spec(path, on_warning=lambda w: None)
         blank = dataclasses.replace(spec, behaviors=tuple(dataclasses.replace(b, body=None) for b in spec.behaviors))
         filled, proposals = fill_bodies(blank, model, tokenizer, k=k, method="sample", seed=0)
         for p in proposals:
-            reference = next(b.body.source for b in spec.behaviors if b.name == p.behavior and b.body)
-            rows.append({"example": path.name, "behavior": p.behavior, "reference": reference,
+            reference = next((b.body.source for b in spec.behaviors if b.name == p.behavior and b.body), None)
+            rows.append({"example": str(path.relative_to(ROOT)), "locale": spec.locale, "behavior": p.behavior, "reference": reference,
                          "found": p.body.source if p.body else None,
                          "candidates": len(p.candidates),
                          "well_typed": sum(not c.verdict.startswith("bad body") for c in p.candidates)})
@@ -99,7 +104,10 @@ def main() -> None:
     ap.add_argument("--train", default=None, help="training split, for the commonest-body baseline")
     ap.add_argument("--limit", type=int, default=200)
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "model-v0-eval.md"))
+    ap.add_argument("--words-only", nargs="*", type=Path,
+                    default=[ROOT / "examples", ROOT / "benchmarks" / "words_only"],
+                    help="folders of hand-written specs to blank and fill")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "model-eval.md"))
     ap.add_argument("--json", default=None)
     args = ap.parse_args()
     model, tokenizer = load_bundle(args.model, device=args.device)
@@ -111,7 +119,7 @@ def main() -> None:
     if args.train:
         common, _ = collections.Counter(r["body"] for r in read_jsonl(Path(args.train))).most_common(1)[0]
         baseline = sum(r["body"] == common for r in records) / len(records)
-    examples = words_only_examples(model, tokenizer)
+    examples = words_only(model, tokenizer, [f for f in args.words_only if f.is_dir()])
     n = sum(row["n"] for row in table.values())
     lines = [f"Held-out records: {len(records)} ({args.test}), greedy decoding, {args.device}, "
              f"{seconds:.1f} s. Parameters: {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M.", "",
@@ -122,10 +130,15 @@ def main() -> None:
                  f"{sum(r['pass1'] for r in table.values()) / n:.1%} |")
     if baseline is not None:
         lines += ["", f"Baseline (the commonest training body, whatever the words): exact match {baseline:.1%}."]
-    lines += ["", "Words-only translate on `examples/` (implementations removed; 16 sampled candidates; "
-              "a body counts only when it type-checks and passes the behaviour's cases):", "",
+    by_folder = collections.defaultdict(lambda: [0, 0])
+    for r in examples:
+        by_folder[str(Path(r["example"]).parent)][0] += r["found"] is not None
+        by_folder[str(Path(r["example"]).parent)][1] += 1
+    lines += ["", "Words-only translate (implementations removed; 16 sampled candidates; "
+              "a body counts only when it type-checks and passes the behaviour's cases): "
+              + ", ".join(f"`{folder}/` {ok}/{n}" for folder, (ok, n) in by_folder.items()), "",
               "| example | behaviour | reference | model's body | well-typed candidates |", "|---|---|---|---|---|"]
-    lines += [f"| {r['example']} | {r['behavior']} | `{r['reference']}` | "
+    lines += [f"| {r['example']} | {r['behavior']} | {'`' + r['reference'] + '`' if r['reference'] else '(words only)'} | "
               f"{'`' + r['found'] + '`' if r['found'] else 'none passed'} | {r['well_typed']}/{r['candidates']} |"
               for r in examples]
     text = "\n".join(lines) + "\n"

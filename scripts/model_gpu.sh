@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The first real model on one GPU, in one call of at most 10 minutes: train (checkpointed,
-# stopped by the clock, exported either way), then evaluate on the held-out split.
+# A model on one GPU in one call of at most 10 minutes: train (checkpointed, stopped by
+# the clock, exported either way), then evaluate on the held-out split and on words-only
+# hand-written specs. NAME (default v0) names the run and the result files.
 #
 #   Inputs under out/gpu/: train.jsonl.gz valid.jsonl.gz test.jsonl.gz (polyglot data synth
 #   --n 8000 --langs all --seed 0, gzipped), tokenizer.model, and wheels/ for what the GPU
@@ -17,7 +18,8 @@ if [[ -d out/gpu/wheels ]]; then
 fi
 export PYTHONPATH=$PWD
 start=$SECONDS
-run_dir=out/train-gpu-v0
+NAME=${NAME:-v0}
+run_dir=out/train-gpu-$NAME
 settings=(
   --set 'data.train="out/gpu/train.jsonl.gz"' --set 'data.valid="out/gpu/valid.jsonl.gz"'
   --set 'data.tokenizer="out/gpu/tokenizer.model"' --set "train.out_dir=\"$run_dir\""
@@ -34,6 +36,6 @@ echo "training took $((SECONDS - start)) s"
 cp out/gpu/tokenizer.model "$run_dir/"
 mkdir -p "$OUT/model"
 cp "$run_dir/model.safetensors" "$run_dir/tokenizer.model" "$run_dir/config.json" "$run_dir/metrics.jsonl" "$OUT/model/"
-python benchmarks/model_v0.py --model "$run_dir" --test out/gpu/test.jsonl.gz --train out/gpu/train.jsonl.gz \
-  --limit "${LIMIT:-100}" --out "$OUT/model-v0-eval.md" --json "$OUT/model-v0-eval.json"
+python benchmarks/model_eval.py --model "$run_dir" --test out/gpu/test.jsonl.gz --train out/gpu/train.jsonl.gz \
+  --limit "${LIMIT:-100}" --out "$OUT/model-$NAME-eval.md" --json "$OUT/model-$NAME-eval.json"
 echo "all done in $((SECONDS - start)) s"
