@@ -3,17 +3,19 @@
 # the clock, exported either way), then evaluate on the held-out split and on words-only
 # hand-written specs. NAME (default v0) names the run and the result files.
 #
-#   Inputs under out/gpu/: train.jsonl.gz valid.jsonl.gz test.jsonl.gz (polyglot data synth
-#   --n 8000 --langs all --seed 0, gzipped), tokenizer.model, and wheels/ for what the GPU
-#   image lacks. Results go to $OUT (default out/gpu-results).
+#   Inputs under $DATA (default out/gpu/): train.jsonl.gz valid.jsonl.gz test.jsonl.gz
+#   (polyglot data synth --n 8000 --langs all --seed 0, gzipped), tokenizer.model (trained
+#   there from train if missing), and wheels/ for what the GPU image lacks. Results go to
+#   $OUT (default out/gpu-results).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-out/gpu-results}
 MINUTES=${MINUTES:-6}
 STEPS=${STEPS:-6000}
 mkdir -p "$OUT"
-if [[ -d out/gpu/wheels ]]; then
-  python -m pip install -q --no-index --find-links out/gpu/wheels \
+DATA=${DATA:-out/gpu}
+if [[ -d $DATA/wheels ]]; then
+  python -m pip install -q --no-index --find-links "$DATA/wheels" \
     sentencepiece safetensors pyyaml click anyascii tqdm 2>&1 | tail -2 || true
 fi
 export PYTHONPATH=$PWD
@@ -21,8 +23,8 @@ start=$SECONDS
 NAME=${NAME:-v0}
 run_dir=out/train-gpu-$NAME
 settings=(
-  --set 'data.train="out/gpu/train.jsonl.gz"' --set 'data.valid="out/gpu/valid.jsonl.gz"'
-  --set 'data.tokenizer="out/gpu/tokenizer.model"' --set "train.out_dir=\"$run_dir\""
+  --set "data.train=\"$DATA/train.jsonl.gz\"" --set "data.valid=\"$DATA/valid.jsonl.gz\""
+  --set "data.tokenizer=\"$DATA/tokenizer.model\"" --set "train.out_dir=\"$run_dir\""
   --set 'schedule.kind="cosine"' --set schedule.warmup_steps=300 --set "schedule.period=$((STEPS > 301 ? STEPS - 300 : 1))"
   --set schedule.t_mult=1 --set train.progress=false
 )
@@ -33,9 +35,9 @@ if [[ ! -f $run_dir/model.safetensors ]]; then  # stopped by the clock: export w
   python -m polyglot train --config configs/gpu.toml "${settings[@]}" --set "train.max_steps=$step" --json | tail -1
 fi
 echo "training took $((SECONDS - start)) s"
-cp out/gpu/tokenizer.model "$run_dir/"
+cp "$DATA/tokenizer.model" "$run_dir/"
 mkdir -p "$OUT/model"
 cp "$run_dir/model.safetensors" "$run_dir/tokenizer.model" "$run_dir/config.json" "$run_dir/metrics.jsonl" "$OUT/model/"
-python benchmarks/model_eval.py --model "$run_dir" --test out/gpu/test.jsonl.gz --train out/gpu/train.jsonl.gz \
+python benchmarks/model_eval.py --model "$run_dir" --test "$DATA/test.jsonl.gz" --train "$DATA/train.jsonl.gz" \
   --limit "${LIMIT:-100}" --out "$OUT/model-$NAME-eval.md" --json "$OUT/model-$NAME-eval.json"
 echo "all done in $((SECONDS - start)) s"
