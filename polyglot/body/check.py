@@ -198,14 +198,17 @@ class _Checker:
         if isinstance(v, bool):
             return n.Literal(BOOL, c, v)
         if isinstance(v, int):
-            if not INT64_MIN <= v <= INT64_MAX:
-                raise self.fail(node, f"integer {v} does not fit in 64 bits")
-            return n.Literal(INT, c, v)
+            return self._int_literal(node, v)
         if isinstance(v, float):
             return n.Literal(FLOAT, c, v)
         if isinstance(v, str):
             return n.Literal(STRING, c, v)
         raise self.fail(node, f"{type(v).__name__} literals are not supported")
+
+    def _int_literal(self, node: ast.AST, value: int) -> n.Expr:
+        if not INT64_MIN <= value <= INT64_MAX:
+            raise self.fail(node, f"integer {value} does not fit in 64 bits")
+        return n.Literal(INT, self.col(node), value)
 
     def lookup(self, name: str) -> tuple[Type, str] | None:
         for scope in reversed(self.scopes):
@@ -232,6 +235,12 @@ class _Checker:
         return name
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> n.Expr:
+        literal = node.operand
+        if (isinstance(node.op, ast.USub) and isinstance(literal, ast.Constant)
+                and type(literal.value) is int):
+            # Python parses -9223372036854775808 as -(9223372036854775808): fold the sign
+            # first, or Int64's minimum could never be written.
+            return self._int_literal(node, -literal.value)
         operand = self.check(node.operand)
         if isinstance(node.op, ast.Not):
             self.expect(operand, ("Bool",), node, "the operand of `not`")

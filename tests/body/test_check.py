@@ -93,3 +93,20 @@ def test_return_type_mismatch():
 def test_shadowing_a_parameter_is_refused():
     with pytest.raises(BodyError, match="`n` already names something"):
         check_body("[n for n in items]", CTX)
+
+
+def test_int64_min_is_a_literal():
+    # Python reads `-9223372036854775808` as -(9223372036854775808): the sign is folded first.
+    assert check_body("-9223372036854775808", CTX) == n.Literal(T("Int"), 1, -2**63)
+    assert check_body("n - -9223372036854775808", CTX).right == n.Literal(T("Int"), 5, -2**63)
+
+
+@pytest.mark.parametrize("source, col, message", [
+    ("-9223372036854775809", 1, "integer -9223372036854775809 does not fit in 64 bits"),
+    ("--9223372036854775808", 1, "integer 9223372036854775808 does not fit in 64 bits"),
+    ("+9223372036854775808", 2, "integer 9223372036854775808 does not fit in 64 bits"),
+])
+def test_int_literals_past_64_bits(source, col, message):
+    with pytest.raises(BodyError) as info:
+        check_body(source, CTX)
+    assert (info.value.col, info.value.message) == (col, message)

@@ -37,6 +37,7 @@ def run(source, **env):
     ("range(2, 8, 3)", (2, 5)), ("o is None", True),
     ("0 if o is None else o + 1", 0), ("Item(name='z', qty=n)", RecordValue("Item", (("name", "z"), ("qty", -7)))),
     ("{'k': n}", MapValue((("k", -7),))), ("[i.qty for i in items]", (2,)), ("'ab' * 3", "ababab"),
+    ("-9223372036854775808", -2**63), ("n - -9223372036854775808", 2**63 - 7),
 ])
 def test_values(source, value):
     assert run(source) == value
@@ -50,7 +51,8 @@ def test_option_present():
     ("n // 0", "division by zero"), ("x / 0", "division by zero"), ("n % 0", "division by zero"),
     ("xs[3]", "index 3 out of range for length 3"), ("m['zz']", "key 'zz' not in map"),
     ("min(xs[5:])", "min of an empty list"), ("9223372036854775807 + 1", "integer overflow"),
-    ("2 ** 64", "integer overflow"), ("int('x1')", "invalid Int literal 'x1'"),
+    ("2 ** 64", "integer overflow"), ("-9223372036854775808 - 1", "integer overflow"),
+    ("-9223372036854775808 // -1", "integer overflow"), ("abs(-9223372036854775808)", "integer overflow"), ("int('x1')", "invalid Int literal 'x1'"),
     ("2 ** -1", "negative exponent for an Int power"), ("range(1, 5, 0)", "range step must not be zero"),
 ])
 def test_runtime_errors(source, message):
