@@ -89,13 +89,32 @@ def check_body(source: str, context: BodyContext, returns: Type | None = None) -
     expr = checker.check(parse_body(text))
     if returns is not None:
         expr = checker.coerce(expr, returns, expr.col, what="the body")
-    if expr.type in (NONE, ) or _has_any(expr.type):
+    if _has_any(expr.type):
         raise BodyError("cannot tell the type of this body; declare `returns:`", 1, expr.col)
+    for node in n.walk(expr):  # renderers need a concrete type on every node
+        if _has_any(node.type):
+            raise BodyError(f"cannot tell the type of this value ({node.type})", 1, node.col,
+                            "give an empty list or map a typed context, e.g. compare it with a parameter")
     return expr
 
 
 def _has_any(t: Type) -> bool:
+    """Whether `t` still holds a placeholder: an empty literal's element type, or a bare None."""
     return t == ANY or t == NONE or any(_has_any(a) for a in t.args)
+
+
+def _concrete(t: Type, default: Type = INT) -> Type:
+    """`t` with its placeholders settled: `[]` where nothing says more is a List<Int>.
+
+    Where a value's type cannot flow anywhere (`len([])`, `[] == []`, `x in {}`), some
+    concrete type must be picked so every renderer can declare it; the choice does not
+    change what the body computes.
+    """
+    if t == ANY:
+        return default
+    if t == NONE:
+        return option_of(default)
+    return Type(t.name, tuple(_concrete(a, default) for a in t.args))
 
 
 @dataclass
@@ -165,8 +184,37 @@ class _Checker:
                             self.coerce(e.orelse, target, col, what))
         if isinstance(e, n.Comprehension) and target.name == "List" and self.join(e.type, target) == target:
             return n.Comprehension(target, e.col, self.coerce(e.elt, target.elem, col, what), e.generators)
+        if _has_any(e.type) and self.join(e.type, target) == target:
+            pushed = self._push_type(e, target, col, what)
+            if pushed is not None:
+                return pushed
         shown = "None" if e.type == NONE else ("an empty list" if e.type == list_of(ANY) else str(e.type))
         raise BodyError(f"{what} has type {shown} but {target} is expected", 1, col)
+
+    def _push_type(self, e: n.Expr, target: Type, col: int, what: str) -> n.Expr | None:
+        """Settle a placeholder type inside `e` by retyping the nodes it flows through."""
+        if isinstance(e, OptionSome):
+            return OptionSome(target, e.col, self.coerce(e.operand, target.elem, col, what))
+        if isinstance(e, n.Binary) and e.op == "+":  # lists joined
+            return n.Binary(target, e.col, "+", self.coerce(e.left, target, col, what),
+                            self.coerce(e.right, target, col, what))
+        if isinstance(e, n.Slice):
+            return n.Slice(target, e.col, self.coerce(e.obj, target, col, what), e.lower, e.upper)
+        if isinstance(e, n.Call) and e.func in ("sorted", "reversed"):
+            arg = e.args[0]
+            if arg.type.name == "Map":  # sorted(m) is the list of m's keys
+                arg_target = map_of(target.elem, _concrete(arg.type.args[1]))
+            else:
+                arg_target = target
+            return n.Call(target, e.col, e.func, (self.coerce(arg, arg_target, col, what),), e.reverse)
+        if isinstance(e, n.Index) and e.obj.type.name in ("List", "Map"):
+            obj_target = list_of(target) if e.obj.type.name == "List" else map_of(e.obj.type.args[0], target)
+            return n.Index(target, e.col, self.coerce(e.obj, obj_target, col, what), e.index)
+        return None
+
+    def settle(self, e: n.Expr, default: Type = INT) -> n.Expr:
+        """`e` with its placeholder types made concrete, where nothing else will fix them."""
+        return self.coerce(e, _concrete(e.type, default), e.col) if _has_any(e.type) else e
 
     def unify(self, exprs: list[n.Expr], node: ast.AST, what: str) -> tuple[Type, list[n.Expr]]:
         t: Type | None = ANY if not exprs else exprs[0].type
@@ -309,7 +357,7 @@ class _Checker:
                     raise self.fail(right_ast, "`is` only compares with None", "use `==` for values")
                 if left.type.name != "Option":
                     raise BodyError(f"`is None` needs an Option, not {left.type}", 1, left.col)
-                operand = left.operand if isinstance(left, Unwrap) else left
+                operand = self.settle(left.operand if isinstance(left, Unwrap) else left)
                 parts.append(n.IsNone(BOOL, c, operand, isinstance(op, ast.IsNot)))
                 left_ast, left = right_ast, self.check(right_ast)
                 continue
@@ -325,6 +373,7 @@ class _Checker:
                     raise BodyError(f"cannot compare {left.type} with {right.type}", 1, right.col)
                 if sym not in ("==", "!=") and t.name not in ORDERED:
                     raise BodyError(f"`{sym}` needs numbers or strings, not {t}", 1, left.col)
+                t = _concrete(t)  # `[] == []`: nothing says more
                 parts.append(n.Compare(BOOL, c, sym, self.coerce(left, t, left.col),
                                        self.coerce(right, t, right.col)))
             else:
@@ -341,9 +390,14 @@ class _Checker:
             return n.Contains(BOOL, c, item, container, negated)
         if t.name in ("List", "Map"):
             key = t.args[0]
-            if key == ANY:
-                return n.Contains(BOOL, c, item, self.coerce(container, list_of(item.type), container.col), negated)
-            return n.Contains(BOOL, c, self.coerce(item, key, item.col, "the left of `in`"), container, negated)
+            if _has_any(key):  # `x in []`, `k in {}`: the item says what the container holds
+                key = _concrete(self.join(item.type, key) or key)
+                if t.name == "Map":
+                    self.map_key(key, item.col)
+                held = list_of(key) if t.name == "List" else map_of(key, t.args[1])
+                container = self.coerce(container, held, container.col)
+            item = self.coerce(self.settle(item), key, item.col, "the left of `in`")
+            return n.Contains(BOOL, c, item, self.settle(container), negated)
         raise BodyError(f"`in` needs a List, String or Map on the right, not {t}", 1, container.col)
 
     def visit_IfExp(self, node: ast.IfExp) -> n.Expr:
@@ -377,9 +431,14 @@ class _Checker:
         values = [self.check(v) for v in node.values]
         kt, keys = self.unify(keys, node, "map keys")
         vt, values = self.unify(values, node, "map values")
-        if kt not in (ANY, INT, STRING, BOOL) and kt.name not in self.enums:
-            raise self.fail(node, f"map keys must be Int, String, Bool or an enum, not {kt}")
+        if kt != ANY:
+            self.map_key(kt, self.col(node))
         return n.MapLit(map_of(kt, vt), self.col(node), tuple(keys), tuple(values))
+
+    def map_key(self, t: Type, col: int) -> None:
+        """Map keys are values every target can hash and compare the same way."""
+        if t not in (INT, STRING, BOOL) and t.name not in self.enums:
+            raise BodyError(f"map keys must be Int, String, Bool or an enum, not {t}", 1, col)
 
     def visit_Attribute(self, node: ast.Attribute) -> n.Expr:
         if isinstance(node.value, ast.Name) and node.value.id in self.enums and self.lookup(node.value.id) is None:
@@ -420,7 +479,12 @@ class _Checker:
             return n.Slice(obj.type, c, obj, bounds[0], bounds[1])
         index = self.check(node.slice)
         if obj.type.name == "Map":
-            return n.Index(obj.type.args[1], c, obj, self.coerce(index, obj.type.args[0], index.col, "the key"))
+            key = obj.type.args[0]
+            if _has_any(key):  # `{}[k]`: the key says what the map holds
+                key = _concrete(self.join(index.type, key) or key)
+                self.map_key(key, index.col)
+                obj = self.coerce(obj, map_of(key, obj.type.args[1]), obj.col)
+            return n.Index(obj.type.args[1], c, obj, self.coerce(index, key, index.col, "the key"))
         if obj.type.name in ("List", "String"):
             self.expect(index, ("Int",), node.slice, "an index")
             return n.Index(STRING if obj.type == STRING else obj.type.elem, c, obj, index)
@@ -436,7 +500,7 @@ class _Checker:
                 if not isinstance(g.target, ast.Name):
                     raise self.fail(g.target, "a loop variable must be a single name",
                                     "tuple unpacking is not supported")
-                it = self.check(g.iter)
+                it = self.settle(self.check(g.iter))  # `for x in []`: x needs a type
                 if it.type == STRING:
                     elem = STRING
                 elif it.type.name == "List":
@@ -499,13 +563,13 @@ class _Checker:
     def call_len(self, node, args, kw):
         self.arity(node, args, 1)
         self.expect(args[0], ("List", "String", "Map"), node, "the argument of `len`")
-        return n.Call(INT, self.col(node), "len", tuple(args))
+        return n.Call(INT, self.col(node), "len", (self.settle(args[0]),))
 
     def call_sum(self, node, args, kw):
         self.arity(node, args, 1)
         elem = self._seq_elem(args[0], "`sum`")
         if elem == ANY:
-            return n.Call(INT, self.col(node), "sum", (self.coerce(args[0], list_of(INT), args[0].col),))
+            return n.Call(INT, self.col(node), "sum", (self.settle(args[0]),))
         if elem not in (INT, FLOAT):
             raise BodyError(f"`sum` needs numbers, not a list of {elem}", 1, args[0].col)
         return n.Call(elem, self.col(node), "sum", tuple(args))
@@ -540,7 +604,8 @@ class _Checker:
                 raise self.fail(value, "`reverse=` must be True or False")
             reverse = value.value
         t = args[0].type
-        if t.name == "Map":
+        if t.name == "Map":  # its keys; what it holds does not matter, but must be concrete
+            args = [self.coerce(args[0], map_of(t.args[0], _concrete(t.args[1])), args[0].col)]
             t = list_of(t.args[0])
         elif t == STRING:
             t = list_of(STRING)
@@ -562,9 +627,8 @@ class _Checker:
         self.arity(node, args, 1)
         elem = self._seq_elem(args[0], f"`{node.func.id}`")
         if elem not in (BOOL, ANY):
-            raise BodyError(f"`{node.func.id}` needs a list of Bool, not of {elem}", 1, args[0].col,
-                            )
-        return n.Call(BOOL, self.col(node), node.func.id, tuple(args))
+            raise BodyError(f"`{node.func.id}` needs a list of Bool, not of {elem}", 1, args[0].col)
+        return n.Call(BOOL, self.col(node), node.func.id, (self.settle(args[0], BOOL),))
 
     call_any = call_all = _anyall
 

@@ -110,3 +110,62 @@ def test_int_literals_past_64_bits(source, col, message):
     with pytest.raises(BodyError) as info:
         check_body(source, CTX)
     assert (info.value.col, info.value.message) == (col, message)
+
+
+PLACEHOLDERS = ("Any", "None")
+
+
+def _placeholders(e):
+    def holds(t):
+        return t.name in PLACEHOLDERS or any(holds(a) for a in t.args)
+    found = [str(node.type) for node in n.walk(e) if holds(node.type)]
+    for node in n.walk(e):
+        if isinstance(node, n.Comprehension):
+            found += [str(g.var_type) for g in node.generators if holds(g.var_type)]
+    return found
+
+
+@pytest.mark.parametrize("source, returns", [
+    ("len([])", None), ("len({})", None), ("len([[]])", None), ("len([None])", None),
+    ("any([])", None), ("all([])", None), ("sum(sorted([]))", None),
+    ("[] == []", None), ("{} != {}", None), ("[[]] == [[], []]", None), ("m == {}", None),
+    ("[] == [i.name for i in items]", None), ("sorted([]) == reversed([])", None),
+    ("n in []", None), ("n not in {}", None), ("'k' in {}", None), ("[] in []", None),
+    ("n in {1: []}", None), ("[][0] == n", None), ("{}['a'] == n", None), ("[[]][0] == []", None),
+    ("len([v for v in []])", None), ("len([[] for i in items])", None), ("len([] + [])", None),
+    ("len([][1:])", None), ("', '.join(sorted({}))", None), ("len(sorted({1: []}))", None),
+    ("([] if n > 0 else None) is None", None),
+    ("sorted([])", "List<Int>"), ("reversed([])", "List<String>"), ("[] + []", "List<Float>"),
+    ("{}", "Map<String, Int>"), ("[None]", "List<Int?>"), ("[[]][0]", "List<Bool>"),
+])
+def test_no_placeholder_type_reaches_a_renderer(source, returns):
+    e = check_body(source, CTX, returns=T(returns) if returns else None)
+    assert _placeholders(e) == []
+
+
+@pytest.mark.parametrize("source, settled", [
+    ("len([])", "List<Int>"), ("len({})", "Map<Int, Int>"), ("any([])", "List<Bool>"),
+    ("len([None])", "List<Option<Int>>"),
+])
+def test_an_empty_literal_alone_is_settled(source, settled):
+    assert str(check_body(source, CTX).args[0].type) == settled
+
+
+def test_an_empty_literal_takes_the_other_operands_type():
+    assert str(check_body("[] == [i.name for i in items]", CTX).left.type) == "List<String>"
+    e = check_body("'k' in {}", CTX)
+    assert (str(e.item.type), str(e.container.type)) == ("String", "Map<String, Int>")
+    e = check_body("n in []", CTX)
+    assert str(e.container.type) == "List<Int>"
+    assert str(check_body("{}['a'] == n", CTX).left.obj.type) == "Map<String, Int>"
+
+
+@pytest.mark.parametrize("source, col, message", [
+    ("[] in {}", 1, "map keys must be Int, String, Bool or an enum, not List<Int>"),
+    ("{}[[]] == n", 4, "map keys must be Int, String, Bool or an enum, not List<Int>"),
+    ("{1.5: n}", 1, "map keys must be Int, String, Bool or an enum, not Float"),
+])
+def test_map_keys_stay_hashable_everywhere(source, col, message):
+    with pytest.raises(BodyError) as info:
+        check_body(source, CTX)
+    assert (info.value.col, info.value.message) == (col, message)
