@@ -50,10 +50,12 @@ def main() -> None:
     cases = sum(len(inputs) for *_, inputs in jobs)
     start = time.perf_counter()
     for source, spec, behavior, inputs in jobs:
-        expr = check_body(source, BodyContext(behavior.params, spec.records, spec.enums), behavior.returns)
+        context = BodyContext(behavior.params, spec.records, spec.enums, spec.constants)
+        expr = check_body(source, context, behavior.returns)
+        constants = {c.name: c.value for c in spec.constants}
         for env in inputs:
             try:
-                evaluate(expr, env)
+                evaluate(expr, env, constants)
             except EvalError:
                 pass
     baseline = time.perf_counter() - start

@@ -1,6 +1,6 @@
 """Spec augmentation: more ways to say the same behaviour, each one re-checked.
 
-- `rename`: every identifier -- parameters, loop variables, record and enum names, fields --
+- `rename`: every identifier -- parameters, loop variables, constants, record and enum names, fields --
   replaced consistently in the signature, the body, the words and the test cases;
 - `reorder`: the parameters in another order (the body does not change);
 - `synonyms`: other paraphrases for the same words;
@@ -17,7 +17,7 @@ from typing import Any
 
 from polyglot.body.check import check_body
 from polyglot.body.evaluate import EvalError, evaluate
-from polyglot.data.sample import FIELD_NAMES, Namer, Node, Sample
+from polyglot.data.sample import Namer, Node, Sample
 from polyglot.spec.ir import Enum, EnumValue, Field, Param, Record, RecordValue, TestCase
 from polyglot.spec.types import Type
 from polyglot.spec.values import values_equal
@@ -77,9 +77,10 @@ def validate(sample: Sample) -> None:
     """
     typed = check_body(sample.body, sample.context)
     assert typed.type == sample.returns, f"{sample.body}: {typed.type} != {sample.returns}"
+    constants = {c.name: c.value for c in sample.constants}
     for case in sample.tests:
         try:
-            value = evaluate(typed, dict(case.inputs))
+            value = evaluate(typed, dict(case.inputs), constants)
         except EvalError:
             assert case.raises, f"{sample.body} now fails on {case.name}"
             continue
@@ -117,10 +118,11 @@ class _Renamer:
         # Reserve every old name, so that each one changes.
         self.namer.used.update(n.value for n in sample.tree.walk() if n.op == "name")
         self.namer.used.update(v for n in sample.tree.walk() for k, v in n.parts if k == "item")
-        self.namer.used.update(x.name for x in (*sample.params, *sample.records, *sample.enums))
+        self.namer.used.update(x.name for x in (*sample.params, *sample.records, *sample.enums, *sample.constants))
         self.types: dict[str, str] = {}
         self.fields: dict[tuple[str, str], str] = {}
         self.values: dict[str, str] = {}
+        self.consts = {c.name: self.namer.constant(c.type)[0] for c in sample.constants}
         for e in sample.enums:
             self.types[e.name] = self.namer.enum(e.members)[0]
         for r in sample.records:
@@ -128,8 +130,7 @@ class _Renamer:
         for r in sample.records:
             taken = {f.name for f in r.fields}
             for f in r.fields:
-                options = FIELD_NAMES.get(f.type.name, (self.type(f.type).name.lower(), "kind", "category"))
-                new = rng.choice([o for o in options if o not in taken] or [f"{f.name}_value"])
+                new = self.namer.field(self.type(f.type), taken)
                 taken.add(new)
                 self.fields[(r.name, f.name)] = new
 
@@ -151,7 +152,9 @@ class _Renamer:
         name = s.name
         if s.params and name.endswith("_" + s.params[0].name):  # `total_items` -> `total_orders`
             name = name[: -len(s.params[0].name)] + self.values[s.params[0].name]
-        return Sample(name, tuple(params), self.type(s.returns), records, enums, tree, tests)
+        constants = tuple(replace(c, name=self.consts[c.name]) for c in s.constants)
+        return Sample(name, tuple(params), self.type(s.returns), records, enums, tree, tests, constants,
+                      self.namer.vocab.style)
 
     def node(self, n: Node) -> Node:
         t = self.type(n.type)
@@ -161,6 +164,8 @@ class _Renamer:
             return Node("member", t, value=(self.types[n.value[0]], n.value[1]))
         if n.op == "literal":
             return Node("literal", t, value=n.value)
+        if n.op == "const":
+            return Node("const", t, value=(self.consts[n.value[0]], n.value[1]))
         parts = dict(n.parts)
         new: dict[str, Node | str] = {}
         if "item" in parts:  # the list first: the loop variable is named after it

@@ -10,18 +10,23 @@ The model reads `source_text(record, lang)` and writes `target_text(record)`:
     <en> given a list of items, a value n | when count_items is computed | then returns
     the number of item in items for which the qty of item is greater than n
     | sig: count_items(items: List<Item>, n: Int) -> Int | types: Item(name: String, qty: Int)
+    | consts: MAX_ITEMS: Int = 100
 
 (one line). Segments are joined by `` | `` and each starts with its label: `given`,
 `when`, `then` (the words, any of them may be absent), `sig:` (always), `types:` (only
 when the signature needs records or enums: records first, as `Name(field: Type, ...)`,
-then enums as `Name{a, b}`, separated by `; `). Runs of whitespace in the words become
-one space. `translate` builds the same line from a spec with `format_source`.
+then enums as `Name{a, b}`, separated by `; `), `consts:` (only when the spec declares
+constants: `NAME: Type = value`, the value as JSON, separated by `; `). Runs of
+whitespace in the words become one space. `translate` builds the same line from a spec
+with `format_source`; a spec without constants gives the line the format had before
+`consts:` existed, so models trained on that format read it unchanged.
 
 Every file is the same bytes for the same arguments: all randomness comes from
 `random.Random` seeded with strings, and nothing iterates over an unordered container.
 """
 from __future__ import annotations
 
+import ast
 import json
 import os
 import random
@@ -41,7 +46,7 @@ from polyglot.data.sample import constructs, sample, to_json
 from polyglot.errors import SpecError, did_you_mean
 from polyglot.io import write_atomic
 from polyglot.langpacks import HumanPack, human_packs
-from polyglot.spec.ir import Behavior, Body, Enum, Field, Param, Record, Spec, TestCase
+from polyglot.spec.ir import Behavior, Body, Constant, Enum, Field, Param, Record, Spec, TestCase
 from polyglot.spec.types import parse_type
 from polyglot.spec.values import convert_value
 
@@ -58,7 +63,8 @@ SYNONYM_TRIES = 8
 def format_source(lang: str, name: str, params: Sequence[tuple[str, str]], returns: str,
                   given: str = "", when: str = "", then: str = "",
                   records: Sequence[tuple[str, Sequence[tuple[str, str]]]] = (),
-                  enums: Sequence[tuple[str, Sequence[str]]] = ()) -> str:
+                  enums: Sequence[tuple[str, Sequence[str]]] = (),
+                  constants: Sequence[tuple[str, str, Any]] = ()) -> str:
     """The model's input line for a behaviour (the format is in the module docstring).
 
     Args:
@@ -69,6 +75,8 @@ def format_source(lang: str, name: str, params: Sequence[tuple[str, str]], retur
         given: the `given` words; empty to leave the segment out. Likewise `when`, `then`.
         records: (name, [(field, type), ...]) for each record the signature needs.
         enums: (name, [member, ...]) for each enum it needs.
+        constants: (name, type, value) for each constant of the spec, the value as JSON
+            (a record a mapping, an enum value its member name).
 
     Returns:
         One line.
@@ -76,6 +84,9 @@ def format_source(lang: str, name: str, params: Sequence[tuple[str, str]], retur
     Example:
         >>> format_source("en", "double", [("x", "Int")], "Int", then="returns x times 2")
         '<en> then returns x times 2 | sig: double(x: Int) -> Int'
+        >>> format_source("en", "can_add", [("n", "Int")], "Bool", then="n is below MAX_ITEMS",
+        ...               constants=[("MAX_ITEMS", "Int", 100)])
+        '<en> then n is below MAX_ITEMS | sig: can_add(n: Int) -> Bool | consts: MAX_ITEMS: Int = 100'
     """
     segments = [f"{label} {' '.join(text.split())}" for label, text in
                 (("given", given), ("when", when), ("then", then)) if text.strip()]
@@ -85,6 +96,9 @@ def format_source(lang: str, name: str, params: Sequence[tuple[str, str]], retur
     types += [f"{e}{{{', '.join(members)}}}" for e, members in enums]
     if types:
         segments.append("types: " + "; ".join(types))
+    if constants:
+        segments.append("consts: " + "; ".join(f"{c}: {t} = {json.dumps(v, ensure_ascii=False)}"
+                                               for c, t, v in constants))
     return f"<{lang}> " + SEGMENT_SEPARATOR.join(segments)
 
 
@@ -103,7 +117,8 @@ def source_text(record: Mapping[str, Any], lang: str) -> str:
         lang, record["name"], [(p["name"], p["type"]) for p in record["params"]], record["returns"],
         words["given"], words["when"], words["then"],
         [(r["name"], [(f["name"], f["type"]) for f in r["fields"]]) for r in record["records"]],
-        [(e["name"], e["members"]) for e in record["enums"]])
+        [(e["name"], e["members"]) for e in record["enums"]],
+        [(c["name"], c["type"], c["value"]) for c in record.get("constants", ())])
 
 
 def target_text(record: Mapping[str, Any]) -> str:
@@ -129,12 +144,14 @@ def to_record(id: str, origin: str, variant: Variant, words: Mapping[str, Words]
         "id": id,
         "origin": origin,
         "augment": list(variant.kinds),
+        "style": s.style,
         "name": s.name,
         "params": [{"name": p.name, "type": str(p.type)} for p in s.params],
         "returns": str(s.returns),
         "records": [{"name": r.name, "fields": [{"name": f.name, "type": str(f.type)} for f in r.fields]}
                     for r in s.records],
         "enums": [{"name": e.name, "members": list(e.members)} for e in s.enums],
+        "constants": [{"name": c.name, "type": str(c.type), "value": to_json(c.value)} for c in s.constants],
         "body": s.body,
         "constructs": list(constructs(s.tree)),
         "words": {lang: {"given": w.given, "when": w.when, "then": w.then} for lang, w in words.items()},
@@ -161,18 +178,20 @@ def record_spec(record: Mapping[str, Any], lang: str | None = None) -> Spec:
     params = tuple(Param(p["name"], parse_type(p["type"])) for p in record["params"])
     returns = parse_type(record["returns"])
     by_record, by_enum = {r.name: r for r in records}, {e.name: e for e in enums}
+    constants = tuple(Constant(c["name"], t, convert_value(c["value"], t, by_record, by_enum))
+                      for c in record.get("constants", ()) for t in [parse_type(c["type"])])
     types = {p.name: p.type for p in params}
     tests = tuple(TestCase(
         case["name"],
         tuple((k, convert_value(v, types[k], by_record, by_enum)) for k, v in case["input"].items()),
         None if case.get("raises") else convert_value(case["expected"], returns, by_record, by_enum),
         bool(case.get("raises"))) for case in record["tests"])
-    expr = check_body(record["body"], BodyContext(params, records, enums), returns)
+    expr = check_body(record["body"], BodyContext(params, records, enums, constants), returns)
     words = record["words"][lang or next(iter(record["words"]))]
     behavior = Behavior(record["name"], words["given"], words["when"], words["then"], params=params,
                         returns=returns, body=Body(record["body"], expr), tests=tests)
     return Spec(record["id"], record["id"].replace(".", "_"), records=records, enums=enums,
-                behaviors=(behavior,))
+                constants=constants, behaviors=(behavior,))
 
 
 # -- generating -------------------------------------------------------------------------------
@@ -359,11 +378,21 @@ def _stats(splits: Mapping[str, list[dict[str, Any]]], langs: list[str], dropped
         "mean_then_chars": round(sum(len(r["words"][lang]["then"]) for s in SPLITS for r in splits[s])
                                  / max(1, sum(len(splits[s]) for s in SPLITS)), 2),
     } for lang in langs}
+    stats["uses_constants"] = sum(uses_constants(r) for s in SPLITS for r in splits[s])
+    stats["identifier_styles"] = dict(sorted(Counter(
+        r["style"].split(":")[0] for s in SPLITS for r in splits[s]).items()))
     stats["constructs"] = {c: {s: sum(c in r["constructs"] for r in splits[s]) for s in SPLITS} for c in names}
     stats["augmentations"] = {k: sum(k in r["augment"] for s in SPLITS for r in splits[s]) for k in AUGMENTATIONS}
     stats["dropped"] = {k: dropped[k] for k in sorted(dropped)}
     stats["held_out_pairs"] = [list(p) for p in held]
     return stats
+
+
+def uses_constants(record: Mapping[str, Any]) -> bool:
+    """Whether a record's body names one of its constants."""
+    names = {c["name"] for c in record.get("constants", ())}
+    return bool(names) and any(isinstance(n, ast.Name) and n.id in names
+                               for n in ast.walk(ast.parse(record["body"], mode="eval")))
 
 
 def write_dataset(dataset: Dataset, out_dir: str | os.PathLike[str], force: bool = False) -> list[Path]:
@@ -403,4 +432,4 @@ def read_records(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
 
 __all__ = ["Dataset", "SPLITS", "SPLIT_BY", "construct_pairs", "describe_variant", "format_source",
            "read_records", "record_spec", "resolve_languages", "source_text", "split_combo", "split_random",
-           "synthesize", "target_text", "to_record", "write_dataset"]
+           "synthesize", "target_text", "to_record", "uses_constants", "write_dataset"]

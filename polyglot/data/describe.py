@@ -2,7 +2,9 @@
 
 Each construct picks one of its pack's paraphrases (seeded), and its placeholders are
 filled with the words for its children, recursively; identifiers and literals appear as
-they are written in the body. Word order is the template's, and the templates are written
+they are written in the body, except that a constant is named or given by its value
+("more than MAX_ITEMS" or "more than 100") and a fraction may be a percentage (0.2 as
+"20%"), as people write them. Word order is the template's, and the templates are written
 in each language's own order, so no language needs code here.
 """
 from __future__ import annotations
@@ -39,11 +41,26 @@ def describe(node: Node, pack: HumanPack, rng: random.Random) -> str:
         The phrase, e.g. ``the sum of the price of item over all item in items``.
     """
     if node.op in LEAVES:
-        return leaf_text(node)
+        return leaf_words(node, rng)
     template = rng.choice(pack.templates[node.op])
     fills = {name: child if isinstance(child, str) else describe(child, pack, rng)
              for name, child in node.parts}
     return template.format(**fills)
+
+
+def leaf_words(node: Node, rng: random.Random) -> str:
+    """A leaf in words: as written, a constant maybe by its value, a fraction maybe as a percentage."""
+    text = leaf_text(node)
+    if node.op not in ("literal", "const"):
+        return text
+    value = node.value[1] if node.op == "const" else node.value
+    if node.op == "const":
+        text = rng.choice((text, repr(value)))
+        if text != repr(value):
+            return text
+    if isinstance(value, float) and 0 < value < 1:
+        text = rng.choice((text, f"{round(value * 100, 6):g}%"))
+    return text
 
 
 def describe_sample(sample: Sample, pack: HumanPack, rng: random.Random, given: bool = True) -> Words:

@@ -22,7 +22,8 @@ from typing import Any, Callable, Iterator, Mapping
 
 from polyglot.body.check import BodyContext, check_body
 from polyglot.body.evaluate import EvalError, evaluate
-from polyglot.spec.ir import Enum, EnumValue, Field, MapValue, Param, Record, RecordValue, TestCase
+from polyglot.data.names import Vocabulary, pick_vocabulary
+from polyglot.spec.ir import Constant, Enum, EnumValue, Field, MapValue, Param, Record, RecordValue, TestCase
 from polyglot.spec.types import BOOL, FLOAT, INT, STRING, Type, list_of, option_of
 
 # -- the constructs and their one body spelling --------------------------------------------
@@ -30,7 +31,9 @@ from polyglot.spec.types import BOOL, FLOAT, INT, STRING, Type, list_of, option_
 #: Binding strength, loosest first (Python's order): a child that binds looser than its
 #: slot allows is parenthesized.
 IF, OR, CMP, ADD, MUL, UNARY, ATOM = 1, 2, 5, 6, 7, 8, 10
-LEAVES = ("name", "literal", "member")
+LEAVES = ("name", "literal", "member", "const")
+#: Leaves that hold a fixed value: two of them side by side make a constant expression.
+FIXED = ("literal", "member", "const")
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,8 @@ class Node:
 
     Args:
         op: a key of `FORMS`, or a leaf kind: `name` (parameter or loop variable),
-            `literal`, `member` (an enum member, `value` is `(enum, member)`).
+            `literal`, `member` (an enum member, `value` is `(enum, member)`), `const`
+            (one of the spec's constants, `value` is `(name, value)`).
         type: the type the checker will infer for it.
         parts: placeholder -> child node, or identifier for `item` and `field`, in the
             construct's placeholder order.
@@ -115,6 +119,8 @@ def leaf_text(node: Node) -> str:
         return f"{node.value[0]}.{node.value[1]}"
     if node.op == "name":
         return node.value
+    if node.op == "const":
+        return node.value[0]
     return repr(node.value)  # None, True, 3, 2.5, 'text'
 
 
@@ -151,15 +157,6 @@ def constructs(node: Node) -> tuple[str, ...]:
 
 # -- identifiers ----------------------------------------------------------------------------
 
-#: (record, plural, singular): a record type and the words for a list of it and one of it.
-RECORD_NOUNS = (
-    ("Item", "items", "item"), ("Order", "orders", "order"), ("Product", "products", "product"),
-    ("Employee", "employees", "employee"), ("Student", "students", "student"),
-    ("Task", "tasks", "task"), ("Book", "books", "book"), ("Account", "accounts", "account"),
-    ("City", "cities", "city"), ("Song", "songs", "song"), ("Player", "players", "player"),
-    ("Invoice", "invoices", "invoice"), ("Ticket", "tickets", "ticket"),
-    ("Package", "packages", "parcel"), ("Room", "rooms", "room"), ("Movie", "movies", "movie"),
-)
 #: (enum, members, other names for the same enum).
 ENUMS = (
     ("Color", ("red", "green", "blue"), ("Colour", "Hue", "Shade")),
@@ -168,29 +165,23 @@ ENUMS = (
     ("Size", ("small", "medium", "large"), ("Fit", "Format", "Bulk")),
     ("Direction", ("north", "south", "east", "west"), ("Heading", "Bearing", "Course")),
     ("Mood", ("happy", "calm", "sad"), ("Feeling", "Temper", "Humor")),
+    ("Tier", ("gold", "silver", "bronze"), ("Level", "Plan", "Grade")),
 )
-FIELD_NAMES = {
-    "Int": ("qty", "age", "year", "stock", "pages", "level", "votes", "minutes", "floor", "rank"),
-    "Float": ("price", "weight", "rating", "balance", "score", "amount", "height", "cost", "speed"),
-    "String": ("name", "title", "city", "code", "label", "owner", "tag", "email", "author"),
-    "Bool": ("active", "done", "available", "paid", "verified", "urgent"),
-}
-#: List parameters as (plural, singular) pairs: the singular names the loop variable.
-LIST_NAMES = {
-    "Int": (("numbers", "n"), ("scores", "score"), ("ages", "age"), ("counts", "c"), ("values", "v"),
-            ("marks", "mark"), ("steps", "step"), ("xs", "x"), ("years", "year")),
-    "Float": (("prices", "price"), ("weights", "w"), ("readings", "r"), ("amounts", "amount"),
-              ("temperatures", "t"), ("rates", "rate"), ("ys", "y"), ("distances", "d")),
-    "String": (("words", "word"), ("names", "name"), ("tags", "tag"), ("lines", "line"),
-               ("labels", "label"), ("parts", "part"), ("titles", "title"), ("codes", "code")),
-}
-SCALAR_NAMES = {
-    "Int": ("n", "limit", "threshold", "k", "minimum", "offset", "bonus", "extra", "cap", "target"),
-    "Float": ("rate", "factor", "tax", "discount", "scale", "bias", "fee", "ratio", "budget"),
-    "String": ("text", "prefix", "suffix", "word", "label", "title", "sep", "query", "needle"),
-    "Bool": ("flag", "strict", "enabled", "verbose"),
-}
+#: Loop variables when the list's singular is taken.
 LOOP_NAMES = ("x", "y", "z", "e", "v", "el", "it", "elem")
+#: A spec's constants by type: (name, values it is often set to).
+CONSTANTS = {
+    "Int": (("MAX_ITEMS", (10, 20, 100)), ("MIN_AGE", (18, 21)), ("LIMIT", (5, 10)), ("THRESHOLD", (3, 5, 10)),
+            ("MAX_LEN", (8, 10, 20)), ("PASS_MARK", (50, 60)), ("BATCH_SIZE", (4, 8)), ("MAX_RETRIES", (3, 5)),
+            ("MIN_QTY", (1, 2)), ("BONUS", (5, 10)), ("DEFAULT_COUNT", (1, 0))),
+    "Float": (("TAX_RATE", (0.2, 0.07)), ("DISCOUNT", (0.1, 0.15, 0.25)), ("FREE_SHIPPING_OVER", (50.0, 100.0)),
+              ("MIN_SCORE", (2.5, 4.0)), ("VAT", (0.2, 0.19)), ("FEE", (1.5, 2.0)), ("MAX_WEIGHT", (20.0, 30.0)),
+              ("BONUS_RATE", (0.05, 0.1)), ("SCALE", (2.0, 10.0)), ("PASS_SCORE", (5.0, 10.5))),
+    "String": (("SEPARATOR", (", ", "-")), ("PREFIX", ("id_", "x")), ("DEFAULT_NAME", ("unknown", "N/A")),
+               ("SUFFIX", ("!", ".txt"))),
+}
+#: Chance that a sample's spec declares constants, and that a leaf of their type is one.
+CONSTANT_CHANCE, CONSTANT_LEAF = 0.6, 0.8
 #: The verb of a behaviour's name, by the construct at the top of its body.
 VERBS = {
     "sum": ("total", "sum"), "count": ("count", "number_of"), "length": ("size", "length"),
@@ -206,10 +197,16 @@ VERBS = {
 
 
 class Namer:
-    """Fresh identifiers by role; one per sample, so no name is drawn twice in it."""
+    """Fresh identifiers by role; one per sample, so no name is drawn twice in it.
 
-    def __init__(self, rng: random.Random) -> None:
+    Args:
+        rng: draws the names (and the vocabulary, when none is given).
+        vocab: the naming style; default one drawn by `pick_vocabulary`.
+    """
+
+    def __init__(self, rng: random.Random, vocab: Vocabulary | None = None) -> None:
         self.rng = rng
+        self.vocab = pick_vocabulary(rng) if vocab is None else vocab
         self.used: set[str] = set()  # membership only; never iterated
         self.singular: dict[str, str] = {}  # list parameter -> its loop-variable word
         self.nouns: dict[str, tuple[str, str]] = {}  # record -> (plural, singular)
@@ -222,7 +219,7 @@ class Namer:
         return name
 
     def record(self) -> str:
-        name, plural, singular = self.rng.choice([r for r in RECORD_NOUNS if r[0] not in self.used])
+        name, plural, singular = self.rng.choice([r for r in self.vocab.records if r[0] not in self.used])
         self.used.add(name)
         self.nouns[name] = (plural, singular)
         return name
@@ -239,19 +236,31 @@ class Namer:
     def param(self, t: Type) -> str:
         if t.name == "List" and t.elem.name in self.nouns:
             plural, singular = self.nouns[t.elem.name]
-            name = self.fresh((plural, f"{singular}_list"))
+            name = self.fresh((plural, f"{singular}{self.vocab.list_suffix}"))
             self.singular[name] = singular
             return name
         if t.name == "List":
-            pairs = LIST_NAMES[t.elem.name]
+            pairs = self.vocab.lists[t.elem.name]
             name = self.fresh(tuple(p for p, _ in pairs))
             self.singular[name] = dict(pairs).get(name, "x")
             return name
         if t.name in self.nouns:
             return self.fresh((self.nouns[t.name][1], "current", "selected"))
-        if t.name in SCALAR_NAMES:
-            return self.fresh(SCALAR_NAMES[t.name])
+        if t.name in self.vocab.scalars:
+            return self.fresh(self.vocab.scalars[t.name])
         return self.fresh((t.name.lower(), "wanted", "kind"))  # an enum
+
+    def field(self, t: Type, taken: set[str]) -> str:
+        """A field name for type `t`, not in `taken` (the record's other fields) nor drawn before."""
+        options = self.vocab.fields.get(t.name, (t.name.lower(), "kind", "category"))
+        free = [o for o in options if o not in taken and o not in self.used]
+        return self.rng.choice(free) if free else f"{options[0]}_{len(taken)}"
+
+    def constant(self, t: Type) -> tuple[str, Any]:
+        """A fresh constant of type `t` and a value for it."""
+        pairs = CONSTANTS[t.name]
+        name = self.fresh(tuple(n for n, _ in pairs))
+        return name, self.rng.choice(dict(pairs).get(name, pairs[0][1]))
 
     def var(self, items: Node, taken: tuple[str, ...] = ()) -> str:
         """A loop variable over `items`: its singular when free, else a short name.
@@ -280,6 +289,9 @@ class Sample:
         enums: the enums it needs (at most one).
         tree: the body.
         tests: inputs with the evaluator's answers (`raises` where it fails).
+        constants: the spec's constants: those the body uses, and maybe one it does not,
+            as hand-written specs declare constants for several behaviours.
+        style: the identifier style its names were drawn in (`polyglot.data.names`).
     """
 
     name: str
@@ -289,6 +301,8 @@ class Sample:
     enums: tuple[Enum, ...]
     tree: Node
     tests: tuple[TestCase, ...]
+    constants: tuple[Constant, ...] = ()
+    style: str = "plain"
 
     @property
     def body(self) -> str:
@@ -296,7 +310,11 @@ class Sample:
 
     @property
     def context(self) -> BodyContext:
-        return BodyContext(params=self.params, records=self.records, enums=self.enums)
+        return BodyContext(params=self.params, records=self.records, enums=self.enums, constants=self.constants)
+
+    @property
+    def uses_constants(self) -> bool:
+        return any(n.op == "const" for n in self.tree.walk())
 
 
 class Dropped(Exception):
@@ -335,13 +353,16 @@ def sample(rng: random.Random, dropped: Counter | None = None, tries: int = 200)
 def _draw(rng: random.Random) -> Sample:
     namer = Namer(rng)
     records, enums, candidates = _world(rng, namer)
+    constants = _constants(rng, namer, candidates)
     ret = _pick(rng, _RETURNS)(rng, records, enums, candidates)
-    tree = _Builder(rng, namer, records, enums, candidates).top(ret, rng.choice((1, 2, 2, 3, 3)))
+    tree = _Builder(rng, namer, records, enums, candidates, constants).top(ret, rng.choice((1, 2, 2, 3, 3)))
     used = {n.value for n in tree.walk() if n.op == "name"}
     params = tuple(p for p in candidates if p.name in used)
     records, enums = _needed(tree, params, records, enums)
+    used_consts = {n.value[0] for n in tree.walk() if n.op == "const"}
+    constants = tuple(c for c in constants if c.name in used_consts or rng.random() < 0.4)
     name = f"{rng.choice(VERBS[tree.op])}_{params[0].name if params else 'value'}"
-    draft = Sample(name, params, tree.type, records, enums, tree, ())
+    draft = Sample(name, params, tree.type, records, enums, tree, (), constants, namer.vocab.style)
     typed = check_body(draft.body, draft.context)
     if typed.type != tree.type:
         raise AssertionError(f"sampler typed {draft.body} as {tree.type}, checker as {typed.type}")
@@ -367,8 +388,7 @@ def _world(rng: random.Random, namer: Namer) -> tuple[tuple[Record, ...], tuple[
         taken: set[str] = set()
         fields = []
         for t in types:
-            options = FIELD_NAMES.get(t.name, (t.name.lower(),))
-            fname = rng.choice([o for o in options if o not in taken])
+            fname = namer.field(t, taken)
             taken.add(fname)
             fields.append(Field(fname, t))
         records = (Record(name, tuple(fields)),)
@@ -383,6 +403,19 @@ def _world(rng: random.Random, namer: Namer) -> tuple[tuple[Record, ...], tuple[
             kinds.append(t)
     rng.shuffle(kinds)
     return records, enums, tuple(Param(namer.param(t), t) for t in kinds)
+
+
+def _constants(rng: random.Random, namer: Namer, params: tuple[Param, ...]) -> tuple[Constant, ...]:
+    """Maybe one or two constants, mostly of the types the parameters hold."""
+    if rng.random() >= CONSTANT_CHANCE:
+        return ()
+    kinds = [t for p in params for t in ([p.type.elem] if p.type.name == "List" else [p.type])
+             if t.name in CONSTANTS] + [INT, FLOAT]
+    constants = []
+    for t in rng.sample(kinds, min(len(kinds), rng.choice((1, 1, 2)))):
+        name, value = namer.constant(t)
+        constants.append(Constant(name, t, value))
+    return tuple(constants)
 
 
 def _ret_numeric(rng, records, enums, params) -> Type:
@@ -431,8 +464,9 @@ class _Builder:
     """Grows a tree top-down by type: every construct asks for children of the types it needs."""
 
     def __init__(self, rng: random.Random, namer: Namer, records: tuple[Record, ...],
-                 enums: tuple[Enum, ...], params: tuple[Param, ...]) -> None:
+                 enums: tuple[Enum, ...], params: tuple[Param, ...], constants: tuple[Constant, ...] = ()) -> None:
         self.rng, self.namer = rng, namer
+        self.constants = constants
         self.records = {r.name: r for r in records}
         self.enums = {e.name: e for e in enums}
         self.scope: list[tuple[str, Type]] = [(p.name, p.type) for p in params]
@@ -507,11 +541,17 @@ class _Builder:
         local = [n for n in names if n in self.locals]
         if local and self.rng.random() < 0.7:
             return Node("name", t, value=self.rng.choice(local))
+        consts = [c for c in self.constants if c.type == t]
+        if consts and self.rng.random() < CONSTANT_LEAF:
+            return self.constant(self.rng.choice(consts))
         if names and (self.rng.random() < 0.75 or t not in (INT, FLOAT, STRING)):
             return Node("name", t, value=self.rng.choice(names))
         if t.name in self.enums:
             return Node("member", t, value=(t.name, self.rng.choice(self.enums[t.name].members)))
         return self.literal(t)
+
+    def constant(self, c: Constant) -> Node:
+        return Node("const", c.type, value=(c.name, c.value))
 
     def literal(self, t: Type) -> Node | None:
         if t == INT:
@@ -525,9 +565,9 @@ class _Builder:
     # -- constructs, one method each: c_<construct>(type wanted, depth left) --------------
     def _pair(self, op: str, t: Type, ta: Type, tb: Type, depth: int) -> Node | None:
         a, b = self.expr(ta, depth), self.expr(tb, depth)
-        if a is None or b is None or (a.op in ("literal", "member") and b.op in ("literal", "member")) or a == b:
+        if a is None or b is None or (a.op in FIXED and b.op in FIXED) or a == b:
             return None
-        if a.op in ("literal", "member") and op in _MIRROR:
+        if a.op in FIXED and op in _MIRROR:
             a, b, op = b, a, _MIRROR[op]  # `x == 3` and `x > 3`, as people write them
         return Node(op, t, (("a", a), ("b", b)))
 
@@ -582,7 +622,7 @@ class _Builder:
         if x_type is None:
             return None
         x = self.expr(x_type, depth)
-        if x is None or x.op == "literal" or x.op in _POINTLESS.get(op, ()):
+        if x is None or x.op in FIXED or x.op in _POINTLESS.get(op, ()):
             return None
         return Node(op, t, (("x", x),))
 
@@ -621,8 +661,9 @@ class _Builder:
         if t != STRING:
             return None
         items = self.expr(list_of(STRING), depth)
-        seps = self.names(STRING)
-        sep = (Node("name", STRING, value=self.rng.choice(seps)) if seps and self.rng.random() < 0.2
+        seps = [Node("name", STRING, value=n) for n in self.names(STRING)]
+        seps += [self.constant(c) for c in self.constants if c.type == STRING]
+        sep = (self.rng.choice(seps) if seps and self.rng.random() < 0.3
                else Node("literal", STRING, value=self.rng.choice(_SEPARATORS)))
         return Node("join", t, (("items", items), ("sep", sep))) if items is not None else None
 
@@ -633,7 +674,7 @@ class _Builder:
         container = self.rng.choice(lists + [STRING])
         items = self.expr(container, depth)
         x = self.expr(STRING if container == STRING else container.elem, depth)
-        if items is None or x is None or items.op == "literal":
+        if items is None or x is None or items.op in FIXED:
             return None
         if x == items or (x.op == "name" and self.iterables.get(x.value) == items):
             return None  # `x in xs` for x drawn from xs: always true
@@ -810,6 +851,8 @@ def run_tests(sample: Sample, typed: Any, rng: random.Random) -> tuple[TestCase,
     records = {r.name: r for r in sample.records}
     enums = {e.name: e for e in sample.enums}
     literals = tuple(n.value for n in sample.tree.walk() if n.op == "literal" and n.value is not None)
+    literals += tuple(c.value for c in sample.constants)
+    constants = {c.name: c.value for c in sample.constants}
     tried: set[str] = set()
     answers: list[TestCase] = []
     errors: list[TestCase] = []
@@ -821,7 +864,7 @@ def run_tests(sample: Sample, typed: Any, rng: random.Random) -> tuple[TestCase,
             continue
         tried.add(key)
         try:
-            value = evaluate(typed, dict(inputs))
+            value = evaluate(typed, dict(inputs), constants)
         except EvalError:
             errors.append(TestCase("", inputs, raises=True))
             continue

@@ -15,6 +15,7 @@ import torch
 
 from polyglot.body.check import BodyContext, BodyError, check_body
 from polyglot.data.dataset import format_source
+from polyglot.data.sample import to_json
 from polyglot.errors import SpecError
 from polyglot.nmt.decode import beam_search, sample
 from polyglot.nmt.model import NMT
@@ -58,12 +59,18 @@ def load_bundle(path: str | Path, device: str = "cpu") -> tuple[NMT, Tokenizer]:
 
 
 def source_for(behavior: Behavior, spec: Spec, lang: str | None = None) -> str:
-    """The model's input line for a behaviour (the training format of `polyglot.data`)."""
+    """The model's input line for a behaviour (the training format of `polyglot.data`).
+
+    Every constant of the spec goes in (its `consts:` segment): the model cannot know in
+    advance which ones the body needs, and the training data declares unused ones too.
+    """
     named = _declared_names([p.type for p in behavior.params] + [behavior.returns])
     records = [(r.name, [(f.name, str(f.type)) for f in r.fields]) for r in spec.records if r.name in named]
     enums = [(e.name, list(e.members)) for e in spec.enums if e.name in named]
+    constants = [(c.name, str(c.type), to_json(c.value)) for c in spec.constants]
     return format_source(lang or spec.locale, behavior.name, [(p.name, str(p.type)) for p in behavior.params],
-                         str(behavior.returns), behavior.given, behavior.when, behavior.then, records, enums)
+                         str(behavior.returns), behavior.given, behavior.when, behavior.then, records, enums,
+                         constants)
 
 
 def in_vocabulary(model: NMT, tokenizer: Tokenizer):

@@ -39,11 +39,13 @@ def test_rename_replaces_every_identifier_and_keeps_the_answers():
 def test_rename_example():
     s = next(s for s in SAMPLES if s.records and "for" in s.body)
     new = rename(s, random.Random(0))
-    assert (s.body, new.body) == ("[employee.qty for employee in employees]", "[room.minutes for room in rooms]")
-    assert (s.name, new.name) == ("transform_employees", "transform_rooms")
-    assert [(r.name, [f.name for f in r.fields]) for r in new.records] == [("Room", ["minutes", "author", "label"])]
+    assert (s.body, new.body) == ("sum(1 for city in cities if city.verified)",
+                                  "sum(1 for сотрудник in сотрудники if сотрудник.оплачен)")
+    assert (s.name, new.name) == ("count_cities", "count_сотрудники")
+    assert [(r.name, [f.name for f in r.fields]) for r in new.records] == [
+        ("Сотрудник", ["сумма", "вес", "остаток", "оплачен"])]
     words = describe_sample(new, load_human_pack("en"), random.Random(1))
-    assert words.then == "returns room's minutes for each room in rooms"
+    assert words.then == "returns the number of сотрудник in сотрудники for which сотрудник's оплачен"
 
 
 def test_reorder_changes_the_signature_not_the_body():

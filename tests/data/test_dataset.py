@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from polyglot.data.dataset import (SPLITS, construct_pairs, format_source, read_records, resolve_languages,
+from polyglot.data.dataset import (SPLITS, construct_pairs, format_source, read_records, record_spec,
+                                   resolve_languages,
                                    source_text, split_combo, split_random, synthesize, target_text,
                                    write_dataset)
 from polyglot.errors import SpecError
@@ -44,6 +45,24 @@ def test_source_format_exact():
         " | sig: count_items(items: List<Item>, n: Int) -> Int | types: Item(qty: Int, color: Color); Color{red, green}")
     assert target_text(record) == "sum(1 for i in items if i.qty > n)"
     assert format_source("zh", "f", [], "Int", when="计算f时") == "<zh> when 计算f时 | sig: f() -> Int"
+    record["constants"] = [{"name": "MAX_ITEMS", "type": "Int", "value": 100},
+                           {"name": "SEP", "type": "String", "value": "; "}]
+    assert source_text(record, "ru").endswith(
+        " | types: Item(qty: Int, color: Color); Color{red, green} | consts: MAX_ITEMS: Int = 100; SEP: String = \"; \"")
+
+
+def test_a_used_constant_is_in_the_source_line():
+    data = synthesize(40, ["en", "ru"], seed=1, augment_per_sample=1)
+    records = [r for split in SPLITS for r in data.splits[split]]
+    using = [r for r in records if any(c["name"] in r["body"] for c in r["constants"])]
+    assert using and data.stats["uses_constants"] == len(using)
+    for r in using:
+        line = source_text(r, "ru")
+        for c in r["constants"]:
+            assert f"{c['name']}: {c['type']} = " in line.split(" | consts: ")[1]
+        assert record_spec(r).constants  # read back, checked, its cases typed
+    plain = next(r for r in records if not r["constants"])
+    assert " consts: " not in source_text(plain, "en")
 
 
 def test_same_seed_same_bytes(tmp_path):

@@ -9,7 +9,8 @@ from polyglot.body.evaluate import EvalError, evaluate
 from polyglot.data.augment import Variant
 from polyglot.data.dataset import record_spec, to_record
 from polyglot.data.describe import Words
-from polyglot.data.sample import (FORMS, Dropped, Node, Sample, body_text, constructs, run_tests,
+from polyglot.data.names import NATIVE
+from polyglot.data.sample import (FORMS, Dropped, Namer, Node, Sample, body_text, constructs, run_tests,
                                   sample)
 from polyglot.spec.ir import Param
 from polyglot.spec.run import run_spec
@@ -35,13 +36,14 @@ def test_every_body_checks_with_the_sampled_type():
 def test_every_body_reproduces_its_recorded_answers():
     for s in SAMPLES:
         typed = check_body(s.body, s.context)
+        constants = {c.name: c.value for c in s.constants}
         assert len(s.tests) >= 2 and len({json.dumps(str(c.expected)) for c in s.tests if not c.raises}) >= 2
         for case in s.tests:
             if case.raises:
                 with pytest.raises(EvalError):
-                    evaluate(typed, dict(case.inputs))
+                    evaluate(typed, dict(case.inputs), constants)
             else:
-                assert values_equal(evaluate(typed, dict(case.inputs)), case.expected), (s.body, case)
+                assert values_equal(evaluate(typed, dict(case.inputs), constants), case.expected), (s.body, case)
 
 
 def test_records_read_back_and_pass_on_the_evaluator():
@@ -68,9 +70,10 @@ def test_same_seed_same_sample_and_pinned():
     again = sample(random.Random("test/0"))
     assert again == SAMPLES[0]
     s = sample(random.Random("0/0"))
-    assert (s.name, s.body, str(s.returns)) == ("choose_target", "'x' if target > 0.5 else '-'", "String")
-    assert [(dict(c.inputs)["target"], c.expected) for c in s.tests] == [
-        (14, "x"), (0, "-"), (11, "x"), (15, "x"), (3, "x")]
+    assert (s.name, s.body, str(s.returns)) == ("append_tax", "('x' if tax < MAX_LEN else '-') + '!'", "String")
+    assert [(dict(c.inputs)["tax"], c.expected) for c in s.tests] == [
+        (7.12, "x!"), (34.7, "-!"), (14.37, "x!"), (7.2, "x!"), (-4.1, "x!")]
+    assert [(c.name, c.value) for c in s.constants] == [("MAX_LEN", 20)]
 
 
 @pytest.mark.parametrize("tree, text", [
@@ -123,3 +126,37 @@ def test_kept_cases_show_every_different_answer_first():
     assert [c.name for c in cases] == ["case_1", "case_2", "case_3", "case_4", "case_5"]
     answers = [c.expected for c in cases if not c.raises]
     assert len(set(answers)) == len(answers)
+
+
+def test_constants_are_declared_used_and_evaluated():
+    using = [s for s in SAMPLES if s.uses_constants]
+    assert len(using) == 20  # 13% of samples
+    for s in using:
+        declared = {c.name for c in s.constants}
+        assert {n.value[0] for n in s.tree.walk() if n.op == "const"} <= declared
+        assert any(c.name in s.body for c in s.constants)
+    unused = [s for s in SAMPLES if s.constants and not s.uses_constants]
+    assert unused  # specs declare constants a behaviour does not need
+    first = using[0]
+    assert (first.body, [(c.name, c.value) for c in first.constants]) == (
+        "MIN_AGE + しきい値 / 0.25", [("MIN_AGE", 18)])
+
+
+def test_identifier_styles():
+    styles = Counter(Namer(random.Random(i)).vocab.style.split(":")[0] for i in range(400))
+    assert set(styles) == {"plain", "short", "long", "camel", "native"}
+    assert all(styles[s] >= 30 for s in styles), styles
+    names = [p.name for s in SAMPLES for p in s.params]
+    assert any(not n.isascii() for n in names) and any("_" in n and len(n) > 10 for n in names)
+    assert any(n != n.lower() and "_" not in n for n in names)  # camelCase
+    assert any(len(n) <= 2 for n in names)
+
+
+def test_native_identifiers_in_their_script():
+    cyrillic = [s for s in SAMPLES if any("\u0400" <= ch <= "\u04ff" for p in s.params for ch in p.name)]
+    assert cyrillic
+    for vocab in NATIVE.values():
+        words = [*(w for r in vocab.records for w in r), *(w for ws in vocab.fields.values() for w in ws),
+                 *(w for ps in vocab.lists.values() for p in ps for w in p), *(w for ws in vocab.scalars.values() for w in ws)]
+        assert all(w.isidentifier() and not w.isascii() for w in words), vocab.style
+        assert all(r != singular for r, _, singular in vocab.records)
