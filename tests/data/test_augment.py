@@ -45,7 +45,7 @@ def test_rename_example():
     assert [(r.name, [f.name for f in r.fields]) for r in new.records] == [
         ("Сотрудник", ["сумма", "вес", "остаток", "оплачен"])]
     words = describe_sample(new, load_human_pack("en"), random.Random(1))
-    assert words.then == "returns the number of сотрудник in сотрудники for which сотрудник's оплачен"
+    assert words.then == "the result is the number of сотрудник in сотрудники for which сотрудник.оплачен"
 
 
 def test_reorder_changes_the_signature_not_the_body():

@@ -76,3 +76,24 @@ def test_dropping_given_keeps_the_other_words():
     full = describe_sample(SAMPLES[3], PACKS["ru"], random.Random(5))
     bare = describe_sample(SAMPLES[3], PACKS["ru"], random.Random(5), given=False)
     assert bare == Words("", full.when, full.then) and full.given
+
+
+#: Paraphrases per construct in the major languages: at least this many for every construct.
+MAJOR = {"en": 4, "ru": 4, "zh": 4, "es": 3, "de": 3, "fr": 3, "ja": 3}
+
+
+@pytest.mark.parametrize("lang, least", sorted(MAJOR.items()))
+def test_major_languages_have_more_paraphrases(lang, least):
+    counts = {c: len(t) for c, t in PACKS[lang].templates.items()}
+    assert min(counts.values()) >= least, counts
+    assert "{expr}" in PACKS[lang].templates["returns"]  # `then` may be the bare description
+
+
+def test_constants_by_name_or_value_and_fractions_as_percentages():
+    const = Node("const", INT, value=("MAX_ITEMS", 100))
+    node = Node("less_than", Type("Bool"), (("a", Node("name", INT, value="n")), ("b", const)))
+    said = {describe(node, PACKS["en"], random.Random(i)).split(" ", 1)[1] for i in range(40)}
+    assert {"is less than MAX_ITEMS", "is less than 100", "< MAX_ITEMS", "< 100"} <= said
+    rate = Node("multiply", FLOAT, (("a", Node("name", FLOAT, value="x")), ("b", Node("literal", FLOAT, value=0.2))))
+    said = {describe(rate, PACKS["en"], random.Random(i)) for i in range(40)}
+    assert {"x times 20%", "x times 0.2"} <= said
