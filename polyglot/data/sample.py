@@ -742,6 +742,44 @@ class _Builder:
         items, var, expr = found
         return Node("map", t, (("expr", expr), ("item", var), ("items", items)))
 
+    # -- shapes people write, built from the constructs above ----------------------------
+    def c_chain(self, t, depth):
+        """An enum mapped to values: `0.2 if t == Tier.gold else (0.1 if t == Tier.silver else 0.0)`."""
+        subjects = [(n, nt) for n, nt in self.scope if nt.name in self.enums]
+        if t not in (INT, FLOAT, STRING) or not subjects:
+            return None
+        name, et = self.rng.choice(subjects)
+        members = self.rng.sample(self.enums[et.name].members, 2)
+        values = [self._leaf(t, 0) for _ in range(3)]
+        if any(v is None for v in values) or len({body_text(v) for v in values}) < 3:
+            return None
+        subject = Node("name", et, value=name)
+        node = values[2]
+        for member, value in reversed(list(zip(members, values))):
+            cond = Node("equals", BOOL, (("a", subject), ("b", Node("member", et, value=(et.name, member)))))
+            node = Node("if_else", t, (("cond", cond), ("then", value), ("else", node)))
+        return node
+
+    def c_average(self, t, depth):
+        """`sum(x.price for x in xs) / len(xs)`."""
+        if t != FLOAT:
+            return None
+        total = self.c_sum(self.rng.choice((INT, FLOAT)), depth)
+        if total is None or total.part("items").op != "name":
+            return None
+        return Node("divide", t, (("a", total), ("b", Node("length", INT, (("x", total.part("items")),)))))
+
+    def c_guarded_max(self, t, depth):
+        """`max(xs) if len(xs) > 0 else None`, or `min`."""
+        if t.name != "Option" or t.elem not in (INT, FLOAT, STRING):
+            return None
+        extreme = self._unary(self.rng.choice(("max", "min")), t.elem, list_of(t.elem), depth)
+        if extreme is None:
+            return None
+        size = Node("length", INT, (("x", extreme.part("x")),))
+        cond = Node("greater_than", BOOL, (("a", size), ("b", Node("literal", INT, value=0))))
+        return Node("if_else", t, (("cond", cond), ("then", extreme), ("else", Node("literal", t, value=None))))
+
     def _has_field(self, t: Type, wanted: Type) -> bool:
         record = self.records.get(t.name)
         return record is not None and any(f.type == wanted for f in record.fields)
@@ -754,6 +792,7 @@ _WEIGHTS = (
     ("greater_than", 1.0), ("less_than", 1.0), ("equals", 2.5), ("if_else", 0.5), ("upper", 2.0),
     ("lower", 2.0), ("contains", 1.5), ("field", 1.5), ("is_empty", 1.0), ("reverse", 1.0),
     ("sort", 2.0), ("join", 2.5), ("abs", 0.7), ("concat", 1.0),
+    ("chain", 2.0), ("average", 1.0), ("guarded_max", 1.5),
 )
 _MIRROR = {"equals": "equals", "greater_than": "less_than", "less_than": "greater_than"}
 #: Children that make a construct pointless: sorting a sorted list, the largest of a

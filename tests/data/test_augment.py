@@ -39,13 +39,12 @@ def test_rename_replaces_every_identifier_and_keeps_the_answers():
 def test_rename_example():
     s = next(s for s in SAMPLES if s.records and "for" in s.body)
     new = rename(s, random.Random(0))
-    assert (s.body, new.body) == ("sum(1 for city in cities if city.verified)",
-                                  "sum(1 for сотрудник in сотрудники if сотрудник.оплачен)")
-    assert (s.name, new.name) == ("count_cities", "count_сотрудники")
-    assert [(r.name, [f.name for f in r.fields]) for r in new.records] == [
-        ("Сотрудник", ["сумма", "вес", "остаток", "оплачен"])]
+    assert (s.body, new.body) == ("[product for product in product_list if product.rank in scores]",
+                                  "[товар for товар in товар_2 if товар.год in баллы]")
+    assert (s.name, new.name) == ("select_product_list", "select_товар_2")
+    assert [(r.name, [f.name for f in r.fields]) for r in new.records] == [("Товар", ["год", "код"])]
     words = describe_sample(new, load_human_pack("en"), random.Random(1))
-    assert words.then == "the result is the number of сотрудник in сотрудники for which сотрудник.оплачен"
+    assert words.then == "the result is товар_2 filtered to those товар with баллы contains товар.год"
 
 
 def test_reorder_changes_the_signature_not_the_body():

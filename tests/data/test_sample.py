@@ -70,9 +70,9 @@ def test_same_seed_same_sample_and_pinned():
     again = sample(random.Random("test/0"))
     assert again == SAMPLES[0]
     s = sample(random.Random("0/0"))
-    assert (s.name, s.body, str(s.returns)) == ("append_tax", "('x' if tax < MAX_LEN else '-') + '!'", "String")
-    assert [(dict(c.inputs)["tax"], c.expected) for c in s.tests] == [
-        (7.12, "x!"), (34.7, "-!"), (14.37, "x!"), (7.2, "x!"), (-4.1, "x!")]
+    assert (s.name, s.body, str(s.returns)) == ("lower_ratio", "('the' if ratio < MAX_LEN else 'a').lower()", "String")
+    assert [(dict(c.inputs)["ratio"], c.expected) for c in s.tests] == [
+        (13.8, "the"), (33.13, "a"), (23.9, "a"), (40.0, "a"), (13.19, "the")]
     assert [(c.name, c.value) for c in s.constants] == [("MAX_LEN", 20)]
 
 
@@ -130,7 +130,7 @@ def test_kept_cases_show_every_different_answer_first():
 
 def test_constants_are_declared_used_and_evaluated():
     using = [s for s in SAMPLES if s.uses_constants]
-    assert len(using) == 20  # 13% of samples
+    assert len(using) == 21  # 14% of samples
     for s in using:
         declared = {c.name for c in s.constants}
         assert {n.value[0] for n in s.tree.walk() if n.op == "const"} <= declared
@@ -139,7 +139,7 @@ def test_constants_are_declared_used_and_evaluated():
     assert unused  # specs declare constants a behaviour does not need
     first = using[0]
     assert (first.body, [(c.name, c.value) for c in first.constants]) == (
-        "MIN_AGE + しきい値 / 0.25", [("MIN_AGE", 18)])
+        "sum(THRESHOLD * rate for rate in rates)", [("THRESHOLD", 5)])
 
 
 def test_identifier_styles():
@@ -160,3 +160,11 @@ def test_native_identifiers_in_their_script():
                  *(w for ps in vocab.lists.values() for p in ps for w in p), *(w for ws in vocab.scalars.values() for w in ws)]
         assert all(w.isidentifier() and not w.isascii() for w in words), vocab.style
         assert all(r != singular for r, _, singular in vocab.records)
+
+
+def test_shapes_people_write():
+    bodies = [s.body for s in SAMPLES]
+    chains = [b for b in bodies if b.count(" if ") == 2 and b.count(" == ") == 2 and b.count(".") >= 2]
+    assert "'A' if tier == Tier.silver else 'id_' if tier == Tier.gold else 'ok'" in chains
+    assert any(b.endswith(" if len(inputLines) > 0 else None") for b in bodies)
+    assert "sum(v for v in arr) / len(arr)" in bodies
