@@ -17,6 +17,7 @@ from polyglot.errors import SpecError, did_you_mean
 from polyglot.spec import keys as K
 from polyglot.spec.ir import (Behavior, Body, Constant, Enum, Field, Param, Record, Spec,
                               TestCase)
+from polyglot.spec.names import normal_name
 from polyglot.spec.types import GENERICS, PRIMITIVES, Type, TypeSyntaxError, parse_type
 from polyglot.spec.values import ValueError_, convert_value, describe, infer_type
 from polyglot.spec.yamlsafe import Located, load_yaml
@@ -74,6 +75,8 @@ class _Reader:
     aliases: dict[str, str] = field(default_factory=dict)
     type_aliases: dict[str, str] = field(default_factory=dict)
     locale: str = "en"
+    #: where each declared type ("Item",) and field ("Item", "price") was written, for errors
+    declared_at: dict[tuple[str, ...], tuple] = field(default_factory=dict)
 
     # -- helpers --------------------------------------------------------------------------
     def error(self, path: tuple, message: str, key: bool = False, **kw: Any) -> SpecError:
@@ -124,13 +127,32 @@ class _Reader:
         raise self.error(path, f"`{what}` must be text", found=describe(value))
 
     def ident(self, value: Any, path: tuple, what: str, key: bool = False) -> str:
+        """A name as Python reads it (NFKC-normalised), or a located error."""
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise self.error(path, f"{what} must be a name", found=describe(value), key=key)
-        name = str(value).strip()
-        if not name.isidentifier():
-            raise self.error(path, f"{what} `{name}` is not a valid identifier",
+        written = str(value).strip()
+        name = normal_name(written)
+        if not (written.isidentifier() and name.isidentifier()):
+            raise self.error(path, f"{what} `{written}` is not a valid identifier",
                              expected="letters, digits and _, not starting with a digit", key=key)
         return name
+
+    def claim(self, seen: dict[str, str], name: str, written: Any, path: tuple, message: str,
+              key: bool = False) -> None:
+        """Declare `name` (spelled `written`) once in `seen`; a second declaration is an error.
+
+        Two spellings that are one name after NFKC (`ﬁle`, `file`) clash too, with a hint,
+        since Python -- and so the body -- cannot tell them apart.
+        """
+        written = str(written).strip()
+        if name not in seen:
+            seen[name] = written
+            return
+        hint = None
+        if seen[name] != written:
+            hint = (f"`{seen[name]}` and `{written}` are one name to Python, which reads "
+                    "identifiers in NFKC form; rename one")
+        raise self.error(path, message, key=key, hint=hint)
 
     def type_of(self, value: Any, path: tuple, key: bool = False) -> Type:
         if isinstance(value, bool) or not isinstance(value, str):
@@ -199,7 +221,7 @@ class _Reader:
             self.aliases.update({a.casefold(): k for a, k in pack.alias_to_key.items()})
             for canonical, spellings in pack.types.items():
                 for spelling in spellings:
-                    self.type_aliases[spelling] = canonical
+                    self.type_aliases[normal_name(spelling)] = canonical
 
     def read_imports(self, entry) -> tuple[str, ...]:
         if entry is None or entry[0] is None:
@@ -236,14 +258,13 @@ class _Reader:
                 items.append((fields["name"][0], body, path + (i,), False))
         else:
             raise self.error(path, "`types` must be a mapping of type names", found=describe(value))
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
         for name, body, tpath, name_is_key in items:
             tname = self.ident(name, tpath if name_is_key else tpath + ("name",), "a type name", key=name_is_key)
             if tname in PRIMITIVES or tname in GENERICS:
                 raise self.error(tpath, f"`{tname}` is a built-in type and cannot be redeclared", key=name_is_key)
-            if tname in seen:
-                raise self.error(tpath, f"type `{tname}` is declared twice", key=name_is_key)
-            seen.add(tname)
+            self.claim(seen, tname, name, tpath, f"type `{tname}` is declared twice", key=name_is_key)
+            self.declared_at[(tname,)] = tpath
             kind = self.read_type_body(tname, body, tpath)
             (records if isinstance(kind, Record) else enums).append(kind)  # type: ignore[arg-type]
         return records, enums
@@ -260,7 +281,7 @@ class _Reader:
             raise self.error(path, f"type `{name}` must be a mapping", found=describe(body))
         canonical_keys = {self.aliases.get(k) or self.aliases.get(str(k).casefold()) for k in body}
         if not canonical_keys & {"fields", "enum", "values", "variants", "description", "name"}:
-            return Record(name, self.read_fields(body, path))  # fields written directly
+            return Record(name, self.read_fields(name, body, path))  # fields written directly
         fields = self.canon(body, path, "type")
         description = self.text(fields.get("description"), "description")
         kinds = [k for k in ("fields", "enum", "values", "variants") if k in fields]
@@ -270,7 +291,7 @@ class _Reader:
             return Record(name, (), description)
         value, vpath = fields[kinds[0]]
         if kinds[0] == "fields":
-            return Record(name, self.read_fields(value, vpath), description)
+            return Record(name, self.read_fields(name, value, vpath), description)
         return Enum(name, self.read_members(value, vpath), description)
 
     def read_members(self, value: Any, path: tuple) -> tuple[str, ...]:
@@ -289,18 +310,16 @@ class _Reader:
             raw = [m.strip() for m in value.replace("|", ",").split(",")]
         else:
             raise self.error(path, "enum members must be a list of names", found=describe(value))
-        members: list[str] = []
+        members: dict[str, str] = {}
         for item in raw:
             item, ipath = item if isinstance(item, tuple) else (item, path)
             member = self.ident(item, ipath, "an enum member")
-            if member in members:
-                raise self.error(ipath, f"enum member `{member}` appears twice")
-            members.append(member)
+            self.claim(members, member, item, ipath, f"enum member `{member}` appears twice")
         if not members:
             raise self.error(path, "an enum needs at least one member")
         return tuple(members)
 
-    def read_fields(self, value: Any, path: tuple) -> tuple[Field, ...]:
+    def read_fields(self, owner: str, value: Any, path: tuple) -> tuple[Field, ...]:
         entries: list[tuple[Any, Any, tuple, str]] = []  # (name, type, path, description)
         if isinstance(value, dict):
             for k, v in value.items():
@@ -330,10 +349,11 @@ class _Reader:
         elif value is not None:
             raise self.error(path, "`fields` must be a mapping of field names to types", found=describe(value))
         fields: list[Field] = []
+        seen: dict[str, str] = {}
         for fname, ftype, fpath, desc in entries:
             name = self.ident(fname, fpath, "a field name", key=isinstance(fpath[-1], str) and fpath[-1] == fname)
-            if any(f.name == name for f in fields):
-                raise self.error(fpath, f"field `{name}` is declared twice", key=True)
+            self.claim(seen, name, fname, fpath, f"field `{name}` is declared twice", key=True)
+            self.declared_at[(owner, name)] = fpath
             fields.append(Field(name, self.type_of(ftype, fpath), desc))
         return tuple(fields)
 
@@ -349,13 +369,10 @@ class _Reader:
                                 file=self.doc.file, line=self._type_line(r.name))
 
     def _field_path(self, r: Record, f: Field) -> tuple:
-        for path in self.doc.marks:
-            if path and path[-1] == f.name and r.name in path:
-                return path
-        return ("types", r.name)
+        return self.declared_at.get((r.name, f.name), ("types",))
 
     def _type_line(self, name: str) -> int | None:
-        return self.doc.where(("types", name), key=True)[0]
+        return self.doc.where(self.declared_at.get((name,), ("types",)), key=True)[0]
 
     def check_type_names(self, t: Type, path: tuple) -> None:
         for name in _names(t):
@@ -381,9 +398,11 @@ class _Reader:
         else:
             raise self.error(path, "`constants` must be a mapping of names to values", found=describe(value))
         out: list[Constant] = []
+        seen: dict[str, str] = {}
         rmap, emap = {r.name: r for r in records}, {e.name: e for e in enums}
         for name, body, cpath, is_key in items:
             cname = self.ident(name, cpath, "a constant name", key=is_key)
+            self.claim(seen, cname, name, cpath, f"constant `{cname}` is declared twice", key=is_key)
             ctype, cvalue, description, vpath = None, body, "", cpath
             if isinstance(body, dict) and any(self.aliases.get(k) == "value" for k in body):
                 fields = self.canon(body, cpath, "constant")
@@ -401,8 +420,6 @@ class _Reader:
                 converted = convert_value(cvalue, ctype, rmap, emap)
             except ValueError_ as err:
                 raise self._value_error(err, vpath) from None
-            if any(c.name == cname for c in out):
-                raise self.error(cpath, f"constant `{cname}` is declared twice", key=is_key)
             out.append(Constant(cname, ctype, converted, description))
         return out
 
@@ -425,13 +442,8 @@ class _Reader:
             else:
                 raise self.error(path, "`behaviors` must be a list of behaviours", found=describe(value))
         extra = self.collect_top_tests(top_tests, raw)
-        out: list[Behavior] = []
-        for body, bpath in raw:
-            behavior = self.read_behavior(body, bpath, context, extra)
-            if any(b.name == behavior.name for b in out):
-                raise self.error(bpath, f"behaviour `{behavior.name}` is declared twice")
-            out.append(behavior)
-        return out
+        seen: dict[str, str] = {}
+        return [self.read_behavior(body, bpath, context, extra, seen) for body, bpath in raw]
 
     def collect_top_tests(self, entry, raw) -> dict[str, list[tuple[Any, tuple]]]:
         """Top-level test_cases, grouped by the behaviour each names."""
@@ -446,7 +458,7 @@ class _Reader:
             if isinstance(body, dict):
                 for k, v in body.items():
                     if self.aliases.get(k) == "name" and isinstance(v, str):
-                        names.append(v)
+                        names.append(normal_name(v.strip()))
         for i, case in enumerate(value):
             cpath = path + (i,)
             target = None
@@ -454,6 +466,8 @@ class _Reader:
                 for k, v in case.items():
                     if self.aliases.get(k) == "behavior":
                         target = v
+            if isinstance(target, str):
+                target = normal_name(target.strip())
             if target is None and len(names) == 1:
                 target = names[0]
             if target is None:
@@ -465,11 +479,13 @@ class _Reader:
             grouped.setdefault(target, []).append((case, cpath))
         return grouped
 
-    def read_behavior(self, body: Any, path: tuple, context: BodyContext, extra) -> Behavior:
+    def read_behavior(self, body: Any, path: tuple, context: BodyContext, extra,
+                      seen: dict[str, str]) -> Behavior:
         fields = self.canon(body, path, "behavior")
         if "name" not in fields:
             raise self.error(path, "a behaviour needs a `name:`")
         name = self.ident(fields["name"][0], fields["name"][1], "a behaviour name")
+        self.claim(seen, name, fields["name"][0], path, f"behaviour `{name}` is declared twice")
         params = self.read_params(fields.get("params"))
         returns = None
         if "returns" in fields and fields["returns"][0] is not None:
@@ -503,12 +519,13 @@ class _Reader:
                 raise self.error(tpath, "`test_cases` must be a list", found=describe(value))
             cases.extend((c, tpath + (i,)) for i, c in enumerate(value))
         cases.extend(extra.get(name, []))
-        tests = [self.read_test(c, cpath, i, params, returns if signature else None, context)
-                 for i, (c, cpath) in enumerate(cases)]
-        names = [t.name for t in tests]
-        for i, t in enumerate(tests):
-            if t.name in names[:i]:
-                raise self.error(cases[i][1], f"test case `{t.name}` appears twice in `{name}`")
+        tests = []
+        seen_tests: dict[str, str] = {}
+        for i, (c, cpath) in enumerate(cases):
+            test = self.read_test(c, cpath, i, params, returns if signature else None, context)
+            written = next((v for k, v in c.items() if self.aliases.get(k) == "name"), test.name)
+            self.claim(seen_tests, test.name, written, cpath, f"test case `{test.name}` appears twice in `{name}`")
+            tests.append(test)
         return Behavior(name=name, given=self.text(fields.get("given"), "given"),
                         when=self.text(fields.get("when"), "when"), then=self.text(fields.get("then"), "then"),
                         description=self.text(fields.get("description"), "description"),
@@ -541,10 +558,10 @@ class _Reader:
         else:
             raise self.error(path, "`params` must be a list or a mapping", found=describe(value))
         params: list[Param] = []
+        seen: dict[str, str] = {}
         for pname, ptype, npath, tpath, desc in items:
             name = self.ident(pname, npath, "a parameter name")
-            if any(p.name == name for p in params):
-                raise self.error(npath, f"parameter `{name}` is declared twice")
+            self.claim(seen, name, pname, npath, f"parameter `{name}` is declared twice", key=npath == tpath)
             t = self.type_of(ptype, tpath)
             self.check_type_names(t, tpath)
             params.append(Param(name, t, desc))
@@ -580,28 +597,34 @@ class _Reader:
         if raw_input is None:
             raw_input = {}
         raw_input = maybe_json(raw_input, Type("Map", ()))
-        if not isinstance(raw_input, dict) or (len(params) == 1 and params[0].name not in raw_input
-                                               and len(raw_input) != 1):
+        if not isinstance(raw_input, dict) or (len(params) == 1 and len(raw_input) != 1 and params[0].name
+                                               not in {normal_name(str(k).strip()) for k in raw_input}):
             if len(params) == 1:
                 raw_input = {params[0].name: raw_input}
             else:
                 raise self.error(ipath, "`input` must map parameter names to values", found=describe(raw_input))
         names = [p.name for p in params]
+        given: dict[str, Any] = {}  # parameter name -> its key in `input`
+        spelled: dict[str, str] = {}
         for k in raw_input:
-            if k not in names:
+            key = normal_name(str(k).strip())
+            if key not in names:
                 raise self.error(ipath + (k,), f"`{k}` is not a parameter of this behaviour", key=True,
                                  hint=did_you_mean(str(k), names) or (f"parameters: {', '.join(names)}" if names else "it has none"))
+            self.claim(spelled, key, k, ipath + (k,), f"parameter `{key}` is given twice", key=True)
+            given[key] = k
         inputs = []
         for p in params:
-            if p.name not in raw_input:
+            if p.name not in given:
                 if p.type.name == "Option":
                     inputs.append((p.name, None))
                     continue
                 raise self.error(ipath, f"test case `{name}` gives no value for parameter `{p.name}`")
+            written = given[p.name]
             try:
-                inputs.append((p.name, convert_value(raw_input[p.name], p.type, records, enums)))
+                inputs.append((p.name, convert_value(raw_input[written], p.type, records, enums)))
             except ValueError_ as err:
-                raise self._value_error(err, ipath + (p.name,)) from None
+                raise self._value_error(err, ipath + (written,)) from None
         expected = None
         if raises:
             if expected_entry is not None and expected_entry[0] is not None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from polyglot.spec.names import normal_name
+
 PRIMITIVES = ("Int", "Float", "Bool", "String")
 GENERICS = {"List": 1, "Map": 2, "Option": 1}
 
@@ -103,7 +105,8 @@ def parse_type(text: str, aliases: dict[str, str] | None = None) -> Type:
 
     Args:
         text: the type as written in the spec.
-        aliases: extra spellings (a human pack's localized type names) -> canonical names.
+        aliases: extra spellings (a human pack's localized type names) -> canonical names,
+            spelled in NFKC form (`polyglot.spec.names`), as names in `text` are read.
 
     Returns:
         The Type; names are not resolved here (the reader checks declared names).
@@ -143,6 +146,7 @@ def parse_type(text: str, aliases: dict[str, str] | None = None) -> Type:
         word, at = take()
         if not (word[0].isalpha() or word[0] == "_"):
             raise TypeSyntaxError(f"expected a type name, found {word!r}", at)
+        word = normal_name(word)  # `Ｉｎｔ` is Int, as `ﬁle` is `file` in a body
         name = names.get(word, word)
         args: list[Type] = []
         if peek() == "<":

@@ -7,6 +7,7 @@ from typing import Any
 
 from polyglot.errors import did_you_mean
 from polyglot.spec.ir import Enum, EnumValue, MapValue, Record, RecordValue
+from polyglot.spec.names import normal_name
 from polyglot.spec.types import Type
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -121,21 +122,30 @@ def convert_value(value: Any, t: Type, records: dict[str, Record], enums: dict[s
         if not isinstance(value, dict):
             raise bad(f"a mapping of {record.name}'s fields")
         names = [f.name for f in record.fields]
+        given: dict[str, Any] = {}  # field name -> its key as written (names are NFKC, as in Python)
         for k in value:
-            if k not in names:
+            name = normal_name(str(k).strip())
+            if name not in names:
                 raise ValueError_(f"record {record.name} has no field `{k}`", path + (k,),
                                   hint=did_you_mean(str(k), names))
-        missing = [f for f in names if f not in value]
+            if name in given:
+                raise ValueError_(f"field `{name}` is given twice", path + (k,),
+                                  hint=f"`{given[name]}` and `{k}` are one name to Python, which "
+                                  "reads identifiers in NFKC form")
+            given[name] = k
+        missing = [f for f in names if f not in given]
         if missing:
             raise ValueError_(f"{record.name} value is missing field(s): {', '.join(missing)}", path)
         return RecordValue(record.name, tuple(
-            (f.name, convert_value(value[f.name], f.type, records, enums, path + (f.name,)))
+            (f.name, convert_value(value[given[f.name]], f.type, records, enums, path + (given[f.name],)))
             for f in record.fields))
     if name in enums:
         enum = enums[name]
         member = value
-        if isinstance(member, str) and member.startswith(enum.name + "."):
-            member = member[len(enum.name) + 1:]
+        if isinstance(member, str):
+            member = normal_name(member.strip())
+            if member.startswith(enum.name + "."):
+                member = member[len(enum.name) + 1:]
         if not isinstance(member, str) or member not in enum.members:
             raise ValueError_(f"not a member of {enum.name}", path,
                               expected=" | ".join(enum.members), found=describe(value),

@@ -6,6 +6,7 @@ import pytest
 from polyglot.errors import SpecError
 from polyglot.spec.ir import EnumValue, MapValue, RecordValue
 from polyglot.spec.reader import parse_spec
+from polyglot.spec.run import run_spec
 from polyglot.spec.types import parse_type as T
 
 
@@ -176,3 +177,56 @@ def test_alias_bomb_is_refused():
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(7))
     assert "nodes (an alias bomb?)" in error(bomb)
+
+
+def test_names_are_read_as_python_reads_them():
+    # NFKC: the ligature `ﬁ` is `fi`, fullwidth `Ｐ` is `P`, Thai `ำ` is `ํา`, as in a body.
+    spec, _ = read("""
+    name: nfkc
+    types:
+      Ｐａｉｒ: {fields: {ﬁrst: Int, second: Int}}
+      Kind: [ﬁxed, ﬂoat]
+    constants: {ＬＩＭＩＴ: 3}
+    behaviors:
+      - name: ﬁnd
+        params: {ﬁle: Ｐａｉｒ, k: Kind, จำนวน: Int}
+        returns: Int
+        implementation: "file.first + LIMIT + จำนวน if k == Kind.fixed else ﬁle.ﬁrst"
+        test_cases:
+          - {input: {ﬁle: {ﬁrst: 1, second: 2}, k: ﬁxed, จำนวน: 10}, expected: 14}
+          - {input: {file: {first: 1, second: 2}, k: Kind.float, จํานวน: 0}, expected: 1}
+    """)
+    assert [(r.name, [f.name for f in r.fields]) for r in spec.records] == [("Pair", ["first", "second"])]
+    assert spec.enums[0].members == ("fixed", "float") and spec.constants[0].name == "LIMIT"
+    b = spec.behaviors[0]
+    assert (b.name, [p.name for p in b.params]) == ("find", ["file", "k", "จํานวน"])
+    assert b.params[0].type == T("Pair")
+    assert [r.status for r in run_spec(spec)] == ["passed", "passed"]
+
+
+HINT = "are one name to Python, which reads identifiers in NFKC form; rename one"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("name: x\nbehaviors:\n  - name: f\n    params: {ﬁle: Int, file: Int}\n",
+     "t.vibee:4:24: error: behaviors[0].params.file: parameter `file` is declared twice (`ﬁle` and `file` " + HINT + ")"),
+    ("name: x\ntypes:\n  ﬁle: {fields: {a: Int}}\n  file: {fields: {a: Int}}\n",
+     "t.vibee:4:3: error: types.file: type `file` is declared twice (`ﬁle` and `file` " + HINT + ")"),
+    ("name: x\ntypes:\n  P: {fields: {ﬁeld: Int, field: Int}}\n",
+     "t.vibee:3:27: error: types.P.fields.field: field `field` is declared twice (`ﬁeld` and `field` " + HINT + ")"),
+    ("name: x\ntypes:\n  K: [ﬁrst, first]\n",
+     "t.vibee:3:13: error: types.K[1]: enum member `first` appears twice (`ﬁrst` and `first` " + HINT + ")"),
+    ("name: x\nconstants: {ＭＡＸ: 1, MAX: 2}\n",
+     "t.vibee:2:21: error: constants.MAX: constant `MAX` is declared twice (`ＭＡＸ` and `MAX` " + HINT + ")"),
+    ("name: x\nbehaviors:\n  - name: ﬁnd\n  - name: find\n",
+     "t.vibee:4:5: error: behaviors[1]: behaviour `find` is declared twice (`ﬁnd` and `find` " + HINT + ")"),
+    ("name: x\nbehaviors:\n  - name: f\n    params: {ﬁle: Int}\n    returns: Int\n    implementation: file\n"
+     "    test_cases: [{input: {ﬁle: 1, file: 1}, expected: 1}]\n",
+     "t.vibee:7:35: error: behaviors[0].test_cases[0].input.file: parameter `file` is given twice (`ﬁle` and `file` " + HINT + ")"),
+    ("name: x\ntypes: {P: {fields: {ﬁeld: Int}}}\nbehaviors:\n  - name: f\n    params: {p: P}\n    returns: Int\n"
+     "    implementation: p.field\n    test_cases: [{input: {p: {ﬁeld: 1, field: 2}}, expected: 1}]\n",
+     "t.vibee:8:47: error: behaviors[0].test_cases[0].input.p.field: field `field` is given twice "
+     "(`ﬁeld` and `field` are one name to Python, which reads identifiers in NFKC form)"),
+])
+def test_spellings_that_are_one_name_clash(text, message):
+    assert error(text) == message
