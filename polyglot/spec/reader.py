@@ -18,7 +18,8 @@ from polyglot.spec import keys as K
 from polyglot.spec.ir import (Behavior, Body, Constant, Enum, Field, Param, Record, Spec,
                               TestCase)
 from polyglot.spec.names import normal_name
-from polyglot.spec.types import GENERICS, PRIMITIVES, Type, TypeSyntaxError, parse_type
+from polyglot.spec.types import (ANY, GENERICS, NONE, PRIMITIVES, TYPE_ALIASES, Type, TypeSyntaxError,
+                                  parse_type)
 from polyglot.spec.values import ValueError_, convert_value, describe, infer_type
 from polyglot.spec.yamlsafe import Located, load_yaml
 
@@ -260,14 +261,27 @@ class _Reader:
             raise self.error(path, "`types` must be a mapping of type names", found=describe(value))
         seen: dict[str, str] = {}
         for name, body, tpath, name_is_key in items:
-            tname = self.ident(name, tpath if name_is_key else tpath + ("name",), "a type name", key=name_is_key)
+            npath = tpath if name_is_key else tpath + ("name",)
+            tname = self.ident(name, npath, "a type name", key=name_is_key)
             if tname in PRIMITIVES or tname in GENERICS:
                 raise self.error(tpath, f"`{tname}` is a built-in type and cannot be redeclared", key=name_is_key)
+            self.refuse_builtin_spelling(tname, npath, name_is_key)
             self.claim(seen, tname, name, tpath, f"type `{tname}` is declared twice", key=name_is_key)
             self.declared_at[(tname,)] = tpath
             kind = self.read_type_body(tname, body, tpath)
             (records if isinstance(kind, Record) else enums).append(kind)  # type: ignore[arg-type]
         return records, enums
+
+    def refuse_builtin_spelling(self, name: str, path: tuple, key: bool) -> None:
+        """A type named `Integer` or `Text` would silently be Int or String wherever it is used."""
+        builtin = TYPE_ALIASES.get(name) or self.type_aliases.get(name)
+        if builtin is not None:
+            raise self.error(path, f"`{name}` is another spelling of the built-in type `{builtin}` "
+                             "and cannot name a declared type", key=key,
+                             hint=f"`{name}` in a type means `{builtin}`; rename this one, e.g. `My{name}`")
+        if name in (ANY.name, NONE.name):
+            raise self.error(path, f"`{name}` is reserved by the body checker and cannot name a declared "
+                             "type", key=key, hint=f"rename this one, e.g. `My{name}`")
 
     def read_type_body(self, name: str, body: Any, path: tuple) -> Record | Enum:
         if isinstance(body, list):  # `Color: [red, green]`

@@ -230,3 +230,27 @@ HINT = "are one name to Python, which reads identifiers in NFKC form; rename one
 ])
 def test_spellings_that_are_one_name_clash(text, message):
     assert error(text) == message
+
+
+@pytest.mark.parametrize("text, message", [
+    ("name: x\ntypes: {Integer: {fields: {a: Int}}}\n",
+     "t.vibee:2:9: error: types.Integer: `Integer` is another spelling of the built-in type `Int` and cannot "
+     "name a declared type (`Integer` in a type means `Int`; rename this one, e.g. `MyInteger`)"),
+    ("name: x\ntypes:\n  - name: Vec\n    enum: [a, b]\n",
+     "t.vibee:3:11: error: types[0].name: `Vec` is another spelling of the built-in type `List` and cannot "
+     "name a declared type (`Vec` in a type means `List`; rename this one, e.g. `MyVec`)"),
+    ("name: x\ntypes: {Ｔｅｘｔ: [a, b]}\n",
+     "t.vibee:2:9: error: types.Ｔｅｘｔ: `Text` is another spelling of the built-in type `String` and cannot "
+     "name a declared type (`Text` in a type means `String`; rename this one, e.g. `MyText`)"),
+    ("name: x\ntypes: {Any: {fields: {a: Int}}}\n",
+     "t.vibee:2:9: error: types.Any: `Any` is reserved by the body checker and cannot name a declared type "
+     "(rename this one, e.g. `MyAny`)"),
+    ("name: x\ntypes: {None: [a]}\n",
+     "t.vibee:2:9: error: types.None: `None` is reserved by the body checker and cannot name a declared type "
+     "(rename this one, e.g. `MyNone`)"),
+    ("name: x\nlocale: ru\nтипы: {Строка: {поля: {a: Int}}}\n",
+     "t.vibee:3:8: error: типы.Строка: `Строка` is another spelling of the built-in type `String` and cannot "
+     "name a declared type (`Строка` in a type means `String`; rename this one, e.g. `MyСтрока`)"),
+])
+def test_a_type_cannot_take_a_builtin_spelling(text, message):
+    assert error(text) == message
