@@ -69,8 +69,9 @@ def convert_value(value: Any, t: Type, records: dict[str, Record], enums: dict[s
     Raises:
         ValueError_: naming the sub-path that does not fit.
     """
-    value = maybe_json(value, t)
     name = t.name
+    if name not in enums or (isinstance(value, str) and value.strip()[:1] == '"'):
+        value = maybe_json(value, t)  # an enum member is a name: `true`, `null`, `NaN` stay as written
 
     def bad(expected: str) -> ValueError_:
         return ValueError_(f"value does not fit {t}", path, expected=expected, found=describe(value))

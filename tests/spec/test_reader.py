@@ -254,3 +254,24 @@ def test_spellings_that_are_one_name_clash(text, message):
 ])
 def test_a_type_cannot_take_a_builtin_spelling(text, message):
     assert error(text) == message
+
+
+def test_enum_members_that_look_like_json_stay_names():
+    spec, _ = read("""
+    name: e
+    types:
+      Token: {enum: ["true", "null", NaN, Infinity, other]}
+    behaviors:
+      - name: same
+        params: {t: Token, counts: "Map<Token, Int>"}
+        returns: Token
+        implementation: t
+        test_cases:
+          - {input: {t: "true", counts: {"null": 1}}, expected: "true"}
+          - {input: {t: NaN, counts: {}}, expected: "NaN"}
+          - {input: '{"t": "Infinity", "counts": {}}', expected: '"null"'}
+    """)
+    cases = spec.behaviors[0].tests
+    assert [dict(c.inputs)["t"].member for c in cases] == ["true", "NaN", "Infinity"]
+    assert [c.expected.member for c in cases] == ["true", "NaN", "null"]
+    assert dict(cases[0].inputs)["counts"] == MapValue(((EnumValue("Token", "null"), 1),))
