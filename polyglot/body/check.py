@@ -22,6 +22,10 @@ BUILTINS = ("len", "sum", "min", "max", "abs", "sorted", "reversed", "any", "all
 STRING_METHODS = ("upper", "lower", "strip", "split", "join", "replace", "startswith",
                   "endswith", "find", "count")
 ORDERED = ("Int", "Float", "String")
+#: How deeply expressions may nest. Every pass over a body (this checker, the evaluator, the
+#: 20 renderers) recurses once or more per level; 100 keeps them all within Python's
+#: default recursion limit with room to spare, and no hand-written body comes near it.
+MAX_DEPTH = 100
 
 
 class BodyError(Exception):
@@ -57,7 +61,22 @@ def parse_body(source: str) -> ast.expr:
         if "\n" in text or ";" in text or msg.startswith("invalid syntax"):
             hint = "a body is one expression, e.g. `sum(i.price * i.qty for i in items)`"
         raise BodyError(f"not a valid expression: {msg}", line, col, hint) from None
+    except (RecursionError, MemoryError):
+        raise BodyError(f"the body nests more than {MAX_DEPTH} levels deep") from None
+    _check_depth(tree.body, text)
     return tree.body
+
+
+def _check_depth(tree: ast.expr, text: str) -> None:
+    """A located error where the body first nests past MAX_DEPTH (walked without recursion)."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise BodyError(f"the body nests more than {MAX_DEPTH} levels deep", node.lineno,
+                            _char_col(text, node.lineno, node.col_offset),
+                            "name the parts as constants or write it more simply")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
 
 
 def _char_col(text: str, line: int, byte_offset: int) -> int:

@@ -50,7 +50,10 @@ def evaluate(expr: n.Expr, env: dict[str, Any], constants: dict[str, Any] | None
     machine = _Machine(limits)
     scope = {k: thaw(v) for k, v in env.items()}
     consts = {k: thaw(v) for k, v in (constants or {}).items()}
-    return freeze(machine.eval(expr, scope, consts))
+    try:
+        return freeze(machine.eval(expr, scope, consts))
+    except RecursionError:  # the checker bounds nesting; a tree built elsewhere may not be
+        raise LimitExceeded("the body nests too deeply to evaluate") from None
 
 
 def thaw(value: Any) -> Any:
@@ -79,6 +82,13 @@ def _int(value: int) -> int:
     if not INT64_MIN <= value <= INT64_MAX:
         raise EvalError("integer overflow")
     return value
+
+
+def _range_length(r: range) -> int:
+    """len(r), which Python refuses past 2**63 - 1 elements (`range(INT64_MIN, INT64_MAX)`)."""
+    if r.step > 0:
+        return max(0, -((r.start - r.stop) // r.step))
+    return max(0, -((r.stop - r.start) // -r.step))
 
 
 
@@ -134,12 +144,14 @@ class _Machine:
             if isinstance(a, list):
                 self.tick(len(a) + len(b))
                 return self.sized(a + b)
-            if isinstance(a, str):
+            if isinstance(a, str):  # a new string costs its length, as a list does
+                self.tick(len(a) + len(b))
                 return self.sized(a + b)
             return _int(a + b) if isinstance(a, int) else a + b
         if op == "*" and isinstance(a, str):
             if b > 0 and len(a) * b > self.limits.size:
                 raise LimitExceeded(f"a value grew past {self.limits.size} elements")
+            self.tick(len(a) * max(b, 0))
             return a * b
         if op in ("/", "//", "%") and b == 0:
             raise EvalError("division by zero")
@@ -152,8 +164,8 @@ class _Machine:
         if op == "//":
             if isinstance(a, int):
                 return _int(a // b)
-            quotient = a / b
-            return float(math.floor(quotient)) if math.isfinite(quotient) else quotient
+            quotient = a / b  # IEEE floor: inf, nan and -0.0 pass through (math.floor(-0.0) is 0)
+            return float(math.floor(quotient)) if math.isfinite(quotient) and quotient else quotient
         if op == "%":
             return a % b
         if op == "**":
@@ -165,8 +177,10 @@ class _Machine:
                 return _int(a ** b)
             try:
                 result = a ** b
-            except (OverflowError, ZeroDivisionError) as err:
-                raise EvalError(str(err)) from None
+            except OverflowError:
+                raise EvalError(f"{a!r} ** {b!r} is too large for a Float") from None
+            except ZeroDivisionError:
+                raise EvalError(f"{a!r} ** {b!r}: zero to a negative power") from None
             if isinstance(result, complex):
                 raise EvalError("a negative number to a fractional power")
             return result
@@ -270,7 +284,7 @@ class _Machine:
                 raise LimitExceeded(f"a value grew past {self.limits.size} elements")
         if e.method == "count" and args[0] == "":
             raise EvalError("count of an empty string")
-        return getattr(obj, e.method)(*args)
+        return self.sized(getattr(obj, e.method)(*args))  # `upper` may grow: 'ß' -> 'SS'
 
     def eval_Call(self, e: n.Call, s, c):
         args = [self.eval(a, s, c) for a in e.args]
@@ -304,12 +318,13 @@ class _Machine:
             self.tick(len(args[0]))
             return any(args[0]) if f == "any" else all(args[0])
         if f == "range":
-            r = range(*args) if args[-1] != 0 or len(args) < 3 else None
-            if r is None:
+            if len(args) == 3 and args[2] == 0:
                 raise EvalError("range step must not be zero")
-            if len(r) > self.limits.size:
-                raise LimitExceeded(f"range of {len(r)} elements is past the limit of {self.limits.size}")
-            self.tick(len(r))
+            r = range(*args)
+            count = _range_length(r)
+            if count > self.limits.size:
+                raise LimitExceeded(f"range of {count} elements is past the limit of {self.limits.size}")
+            self.tick(count)
             return list(r)
         if f == "str":
             v = args[0]
@@ -325,6 +340,8 @@ class _Machine:
                     text = v.strip()
                     if not text or not (text.lstrip("+-").isdigit() and text.isascii()):
                         raise EvalError(f"invalid Int literal {v!r}")
+                    if len(text.lstrip("+-").lstrip("0")) > 19:  # Python refuses past 4300 digits
+                        raise EvalError("integer overflow")
                     return _int(int(text))
                 return int(v)
             except ValueError:

@@ -78,6 +78,8 @@ class _Reader:
     locale: str = "en"
     #: where each declared type ("Item",) and field ("Item", "price") was written, for errors
     declared_at: dict[tuple[str, ...], tuple] = field(default_factory=dict)
+    declared: set[str] = field(default_factory=set)  # record and enum names
+    enum_names: set[str] = field(default_factory=set)
 
     # -- helpers --------------------------------------------------------------------------
     def error(self, path: tuple, message: str, key: bool = False, **kw: Any) -> SpecError:
@@ -182,6 +184,7 @@ class _Reader:
         module = self.text(top.get("module"), "module").strip() or re.sub(r"\W+", "_", name).strip("_") or "spec"
         records, enums = self.read_types(top.get("types"))
         declared = {r.name for r in records} | {e.name for e in enums}
+        self.enum_names = {e.name for e in enums}
         self.resolve_types(records, declared)
         constants = self.read_constants(top.get("constants"), records, enums)
         imports = self.read_imports(top.get("imports"))
@@ -395,6 +398,10 @@ class _Reader:
                 raise self.error(path, f"unknown type `{name}`", expected="Int, Float, Bool, String, "
                                  "List<T>, Map<K,V>, Option<T> or a declared type",
                                  hint=did_you_mean(name, known))
+        for key in _map_keys(t):  # as in a body's map literal: keys every target hashes alike
+            if key.name not in ("Int", "String", "Bool") and key.name not in self.enum_names:
+                raise self.error(path, f"a map key cannot be {key}", expected="Int, String, Bool or an enum",
+                                 hint="a list or record of values can stand in for a map")
 
     # -- constants ------------------------------------------------------------------------
     def read_constants(self, entry, records, enums) -> list[Constant]:
@@ -667,6 +674,13 @@ def _names(t: Type) -> list[str]:
     out = [] if t.name in PRIMITIVES or t.name in GENERICS else [t.name]
     for a in t.args:
         out.extend(_names(a))
+    return out
+
+
+def _map_keys(t: Type) -> list[Type]:
+    out = [t.args[0]] if t.name == "Map" else []
+    for a in t.args:
+        out.extend(_map_keys(a))
     return out
 
 

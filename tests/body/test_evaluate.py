@@ -2,7 +2,8 @@ import math
 
 import pytest
 
-from polyglot.body.check import BodyContext, check_body
+from polyglot.body import nodes as N
+from polyglot.body.check import BodyContext, BodyError, check_body
 from polyglot.body.evaluate import EvalError, LimitExceeded, Limits, evaluate
 from polyglot.spec.ir import EnumValue, Field, MapValue, Param, Record, RecordValue
 from polyglot.spec.types import parse_type as T
@@ -73,3 +74,60 @@ def test_limits_stop_runaway_bodies():
 
 def test_nan_and_inf_are_values():
     assert math.isinf(run("x * 1e308 * 10"))
+
+
+@pytest.mark.parametrize("source, shown", [
+    # Float `//` is floor(a / b): inf, nan and -0.0 quotients pass through.
+    ("str(x // 1.0)", "inf"), ("str(-x // 2.0)", "-inf"), ("str(2.0 // x)", "0.0"),
+    ("str(-2.0 // x)", "-0.0"), ("str(-0.0 // 1.0)", "-0.0"), ("str(float('nan') // 2.0)", "nan"),
+    ("str(1.0 // 0.1)", "10.0"), ("str(-7.5 // 2.0)", "-4.0"),
+    ("str(float('1e999'))", "inf"), ("str(1e999 % 2.0)", "nan"),
+    ("str(sorted([0.0, -0.0, -1.0])[1])", "0.0"), ("str(sorted([0.0, -0.0, -1.0])[2])", "-0.0"),
+])
+def test_float_edges(source, shown):
+    assert run(source, x=float("inf")) == shown
+
+
+def test_int_text_with_leading_zeros():
+    assert run("int('-' + '0' * 40 + '7')") == -7
+
+
+@pytest.mark.parametrize("source, error, message", [
+    ("round(1.79e308, -308)", EvalError, "round(1.79e+308, -308) is too large for a Float"),
+    ("x ** 1000.0", EvalError, "2.5 ** 1000.0 is too large for a Float"),
+    ("0.0 ** -1.0", EvalError, "0.0 ** -1.0: zero to a negative power"),
+    ("int(1e300)", EvalError, "integer overflow"),
+    ("int('1' * 30)", EvalError, "integer overflow"),
+    ("int('9' * 5000)", EvalError, "integer overflow"),
+    ("len(range(-9223372036854775808, 9223372036854775807))", LimitExceeded,
+     "range of 18446744073709551615 elements is past the limit of 1000000"),
+    ("len(range(9223372036854775807, -9223372036854775808, -1))", LimitExceeded,
+     "range of 18446744073709551615 elements is past the limit of 1000000"),
+    ("'x' * 10 ** 18", LimitExceeded, "a value grew past 1000000 elements"),
+    # a new string costs its length in steps, so a body cannot fill memory with copies
+    ("[t + 'a' for t in ['x' * 100000] for v in range(1000)]", LimitExceeded,
+     "evaluation took more than 1000000 steps"),
+])
+def test_no_python_exception_escapes(source, error, message):
+    with pytest.raises(error) as info:
+        run(source)
+    assert str(info.value) == message
+
+
+def test_upper_may_grow_past_the_size_limit():
+    with pytest.raises(LimitExceeded, match="grew past 1000 elements"):
+        evaluate(check_body("('ß' * 600).upper()", CTX), ENV, limits=Limits(size=1000))
+
+
+def test_nesting_is_bounded():
+    assert run("-" * 99 + "n") == 7
+    with pytest.raises(BodyError) as info:
+        check_body("-" * 100 + "n", CTX)
+    assert (info.value.col, info.value.message) == (101, "the body nests more than 100 levels deep")
+    with pytest.raises(BodyError, match="nests more than 100 levels"):
+        check_body("1" + " + 1" * 10_000, CTX)  # past what Python's own parser can build
+    deep = N.Name(T("Int"), 1, "n", "param")
+    for _ in range(5000):  # a tree built without the checker
+        deep = N.Unary(T("Int"), 1, "-", deep)
+    with pytest.raises(LimitExceeded, match="nests too deeply"):
+        evaluate(deep, ENV)

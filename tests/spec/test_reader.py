@@ -275,3 +275,20 @@ def test_enum_members_that_look_like_json_stay_names():
     assert [dict(c.inputs)["t"].member for c in cases] == ["true", "NaN", "Infinity"]
     assert [c.expected.member for c in cases] == ["true", "NaN", "null"]
     assert dict(cases[0].inputs)["counts"] == MapValue(((EnumValue("Token", "null"), 1),))
+
+
+@pytest.mark.parametrize("text, message", [
+    ("name: x\nbehaviors:\n  - name: f\n    params: {m: \"Map<List<Int>, Int>\"}\n    returns: Int\n",
+     "t.vibee:4:17: error: behaviors[0].params.m: a map key cannot be List<Int>; expected Int, String, Bool "
+     "or an enum (a list or record of values can stand in for a map)"),
+    ("name: x\ntypes: {P: {fields: {a: \"List<Map<Float, Int>>\"}}}\n",
+     "t.vibee:2:25: error: types.P.fields.a: a map key cannot be Float; expected Int, String, Bool "
+     "or an enum (a list or record of values can stand in for a map)"),
+])
+def test_map_keys_are_hashable_everywhere(text, message):
+    assert error(text) == message
+
+
+def test_an_enum_is_a_map_key():
+    spec, _ = read("name: x\ntypes: {K: [a, b]}\nconstants: {M: {type: \"Map<K, Int>\", value: {a: 1}}}\n")
+    assert spec.constants[0].value == MapValue(((EnumValue("K", "a"), 1),))
