@@ -20,7 +20,7 @@ from polyglot.spec.ir import (Behavior, Body, Constant, Enum, Field, Param, Reco
 from polyglot.spec.names import normal_name
 from polyglot.spec.types import (ANY, GENERICS, NONE, PRIMITIVES, TYPE_ALIASES, Type, TypeSyntaxError,
                                   parse_type)
-from polyglot.spec.values import ValueError_, convert_value, describe, infer_type
+from polyglot.spec.values import ValueError_, convert_value, describe, infer_type, yaml11_hint
 from polyglot.spec.yamlsafe import Located, load_yaml
 
 Warn = Callable[[SpecError], None]
@@ -598,7 +598,8 @@ class _Reader:
         if "raises" in fields:
             raises = fields["raises"][0]
             if not isinstance(raises, bool):
-                raise self.error(fields["raises"][1], "`raises` must be true or false", found=describe(raises))
+                raise self.error(fields["raises"][1], "`raises` must be true or false", found=describe(raises),
+                                 hint=yaml11_hint(raises))
         tolerance = 1e-9
         if "tolerance" in fields:
             tolerance = fields["tolerance"][0]

@@ -9,6 +9,7 @@ from polyglot.errors import did_you_mean
 from polyglot.spec.ir import Enum, EnumValue, MapValue, Record, RecordValue
 from polyglot.spec.names import normal_name
 from polyglot.spec.types import Type
+from polyglot.spec.yamlsafe import YAML11_BOOLEANS
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
@@ -52,6 +53,13 @@ def maybe_json(value: Any, t: Type) -> Any:
             except (json.JSONDecodeError, RecursionError):
                 return value
     return value
+
+
+def yaml11_hint(value: Any) -> str | None:
+    """Why `yes` is not a Bool here: only YAML 1.1 read it as one."""
+    if isinstance(value, str) and value in YAML11_BOOLEANS:
+        return f"`{value}` is text in YAML 1.2, which this reader follows; write true or false"
+    return None
 
 
 def _is_number(text: str) -> bool:
@@ -100,7 +108,9 @@ def convert_value(value: Any, t: Type, records: dict[str, Record], enums: dict[s
         return float(value)
     if name == "Bool":
         if not isinstance(value, bool):
-            raise bad("true or false")
+            error = bad("true or false")
+            error.hint = yaml11_hint(value)
+            raise error
         return value
     if name == "String":
         if not isinstance(value, str):

@@ -3,9 +3,12 @@
 PyYAML's SafeLoader already refuses arbitrary tags; on top of it we bound the file size,
 nesting depth and node count (so an alias bomb is an error, not an out-of-memory), refuse
 duplicate keys, and record a (line, column) for every key path so errors can point at it.
+Booleans are YAML 1.2's (`true`, `false`): YAML 1.1 also read `yes`, `no`, `on` and `off`
+as booleans, which turns an enum `[yes, no]` or a name `no` into False.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,8 +16,21 @@ import yaml
 
 from polyglot.errors import SpecError
 
-#: libyaml's parser when PyYAML was built with it (several times faster), else pure Python.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BOOL = "tag:yaml.org,2002:bool"
+#: The words YAML 1.1 read as booleans and YAML 1.2 (and this loader) reads as text.
+YAML11_BOOLEANS = frozenset("yes Yes YES no No NO on On ON off Off OFF".split())
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser when PyYAML was built with it (several times faster), else pure
+    Python; either way with YAML 1.2's booleans."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 64
 MAX_NODES = 200_000

@@ -292,3 +292,40 @@ def test_map_keys_are_hashable_everywhere(text, message):
 def test_an_enum_is_a_map_key():
     spec, _ = read("name: x\ntypes: {K: [a, b]}\nconstants: {M: {type: \"Map<K, Int>\", value: {a: 1}}}\n")
     assert spec.constants[0].value == MapValue(((EnumValue("K", "a"), 1),))
+
+
+def test_yes_no_on_off_are_words():
+    spec, _ = read("""
+    name: answers
+    types:
+      Answer: [yes, no]
+    constants: {MODE: off}
+    behaviors:
+      - name: say
+        params: {a: Answer, word: String}
+        returns: String
+        implementation: "word + MODE if a == Answer.yes else 'no'"
+        test_cases:
+          - {input: {a: yes, word: on}, expected: onoff}
+          - {input: {a: no, word: x}, expected: no}
+    """)
+    assert spec.enums[0].members == ("yes", "no")
+    assert (spec.constants[0].type, spec.constants[0].value) == (T("String"), "off")
+    assert [r.status for r in run_spec(spec)] == ["passed", "passed"]
+
+
+YAML11 = "is text in YAML 1.2, which this reader follows; write true or false"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("name: x\nbehaviors:\n  - name: f\n    params: {a: Int}\n    returns: Bool\n    implementation: a > 0\n"
+     "    test_cases: [{input: {a: 1}, expected: yes}]\n",
+     "t.vibee:7:44: error: behaviors[0].test_cases[0].expected: value does not fit Bool; expected true or "
+     "false, found String 'yes' (`yes` " + YAML11 + ")"),
+    ("name: x\nbehaviors:\n  - name: f\n    params: {a: Int}\n    returns: Int\n    implementation: a\n"
+     "    test_cases: [{input: {a: 1}, raises: on}]\n",
+     "t.vibee:7:42: error: behaviors[0].test_cases[0].raises: `raises` must be true or false, "
+     "found String 'on' (`on` " + YAML11 + ")"),
+])
+def test_yaml11_booleans_where_a_bool_is_expected(text, message):
+    assert error(text) == message
