@@ -27,7 +27,10 @@ KEYS = ["name", "types", "fields", "enum", "values", "behaviors", "params", "ret
 scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70),
                     st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=20),
                     st.sampled_from(["Int", "List<Item>", "Map<String, Int>", "Int?", "sum(x for x in items)",
-                                     "x +", "[]", "{}", "null", "Color.red", "len(items) / 0", "range(10**12)"]))
+                                     "x +", "[]", "{}", "null", "Color.red", "len(items) / 0", "range(10**12)",
+                                     "-9223372036854775808", "len([]) + len({})", "int(1e300)", "'x' * 10**18",
+                                     "-" * 120 + "1", "len(range(-9223372036854775808, 9223372036854775807))",
+                                     "Map<List<Int>, Int>", "Integer", "ﬁle", "no", "NaN"]))
 values = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=4),
     st.dictionaries(st.one_of(st.sampled_from(KEYS), st.text(max_size=8)), inner, max_size=5)),
