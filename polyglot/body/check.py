@@ -61,10 +61,15 @@ def parse_body(source: str) -> ast.expr:
         if "\n" in text or ";" in text or msg.startswith("invalid syntax"):
             hint = "a body is one expression, e.g. `sum(i.price * i.qty for i in items)`"
         raise BodyError(f"not a valid expression: {msg}", line, col, hint) from None
-    except (RecursionError, MemoryError):
-        raise BodyError(f"the body nests more than {MAX_DEPTH} levels deep") from None
+    except (RecursionError, MemoryError):  # deeper than Python's own parser goes
+        raise _too_deep(1, 1) from None
     _check_depth(tree.body, text)
     return tree.body
+
+
+def _too_deep(line: int, col: int) -> BodyError:
+    return BodyError(f"the body nests more than {MAX_DEPTH} levels deep", line, col,
+                     "name the parts as constants or write it more simply")
 
 
 def _check_depth(tree: ast.expr, text: str) -> None:
@@ -73,9 +78,7 @@ def _check_depth(tree: ast.expr, text: str) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
-            raise BodyError(f"the body nests more than {MAX_DEPTH} levels deep", node.lineno,
-                            _char_col(text, node.lineno, node.col_offset),
-                            "name the parts as constants or write it more simply")
+            raise _too_deep(node.lineno, _char_col(text, node.lineno, node.col_offset))
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
 
 

@@ -91,7 +91,6 @@ def _range_length(r: range) -> int:
     return max(0, -((r.stop - r.start) // -r.step))
 
 
-
 class _Machine:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
