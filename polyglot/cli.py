@@ -2,12 +2,19 @@
 
 Commands are discovered by module name and imported only when used, so `polyglot --help`
 stays fast and a command that needs torch does not load it for `polyglot check`.
+
+Errors: a `SpecError` is one located line on stderr and exit status 2. With `--json`,
+stdout also gets ``{"error": {...}}`` (the `SpecError.to_dict` fields) -- for usage
+errors too -- so a caller that asked for JSON always gets JSON.
 """
 from __future__ import annotations
 
 import importlib
+import json
+import os
 import pkgutil
 import sys
+import traceback
 
 import click
 
@@ -16,8 +23,19 @@ from polyglot import commands as _commands_pkg
 from polyglot.errors import SpecError
 
 
+_JSON = "polyglot.json"  # ctx.meta key: the command line asked for --json
+# Exit status of an unexpected exception (a bug): BSD sysexits' EX_SOFTWARE, so it is
+# never mistaken for 1 (a check or a test failed) or 2 (bad input).
+EXIT_INTERNAL = 70
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands live in modules named after them (`commands/check.py`)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # Noted before any subcommand parses its options, so a usage error can answer in JSON.
+        ctx.meta[_JSON] = wants_json(args)
+        return super().parse_args(ctx, args)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         names = {m.name.replace("_", "-") for m in pkgutil.iter_modules(_commands_pkg.__path__)
@@ -40,8 +58,54 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SpecError as err:
-            click.echo(str(err), err=True)
+            report_error(err, as_json=ctx.meta.get(_JSON, False))
             ctx.exit(2)
+        except click.UsageError as err:
+            if not ctx.meta.get(_JSON):
+                raise
+            err.show()
+            echo_json_error(_usage_error(err))
+            ctx.exit(err.exit_code)
+
+
+def wants_json(args: list[str]) -> bool:
+    """Whether a command line asks for JSON output (`--json` before any `--`)."""
+    return "--json" in (args[:args.index("--")] if "--" in args else args)
+
+
+def report_error(err: SpecError, as_json: bool) -> None:
+    """The one located line on stderr; with `as_json`, the error object on stdout too."""
+    click.echo(str(err), err=True)
+    if as_json:
+        echo_json_error(err)
+
+
+def echo_json_error(err: SpecError) -> None:
+    click.echo(json.dumps({"error": err.to_dict()}, ensure_ascii=False))
+
+
+def internal_error(err: Exception) -> SpecError:
+    """An unexpected exception as one line that says where it happened."""
+    frame = traceback.extract_tb(err.__traceback__)[-1]
+    where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
+    text = (str(err).strip().splitlines() or [""])[0]
+    return SpecError(f"internal error: {type(err).__name__}" + (f": {text}" if text else ""),
+                     file="polyglot", hint=f"a bug, raised at {where}; "
+                                           "POLYGLOT_TRACEBACK=1 shows the traceback")
+
+
+def _usage_error(err: click.UsageError) -> SpecError:
+    """A click usage error as a `SpecError`, located at the option at fault if known."""
+    where = getattr(err, "option_name", None)  # click.NoSuchOption
+    param = getattr(err, "param", None)
+    if isinstance(param, click.Option):
+        where = param.opts[0]
+    elif param is not None:
+        where = param.human_readable_name
+    message = err.message
+    if isinstance(err, click.BadParameter) and where:
+        message = message.rstrip(".")
+    return SpecError(message, file=where or "polyglot")
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,11 +122,16 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: SpecError becomes a located one-line error and exit code 2."""
+    """Entry point: SpecError becomes a located one-line error and exit code 2.
+
+    Anything else that escapes is a bug: one line naming it and exit status 70, not a
+    traceback (set POLYGLOT_TRACEBACK=1 to see where it happened).
+    """
+    args = sys.argv[1:] if argv is None else argv
     try:
-        code = cli.main(args=argv, prog_name="polyglot", standalone_mode=False)
+        code = cli.main(args=args, prog_name="polyglot", standalone_mode=False)
     except SpecError as err:
-        click.echo(str(err), err=True)
+        report_error(err, as_json=wants_json(args))
         return 2
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
@@ -72,6 +141,14 @@ def main(argv: list[str] | None = None) -> int:
         return err.exit_code
     except click.exceptions.Exit as err:
         return err.exit_code
+    except BrokenPipeError:  # the reader went away (`polyglot ... | head`): not an error here
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except Exception as err:  # noqa: BLE001 -- the last stop before a traceback
+        if os.environ.get("POLYGLOT_TRACEBACK"):
+            traceback.print_exc()
+        report_error(internal_error(err), as_json=wants_json(args))
+        return EXIT_INTERNAL
     return code if isinstance(code, int) else 0
 
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import click
 
+from polyglot.commands._common import option, split_list
 from polyglot.errors import SpecError
 from polyglot.metrics import GROUPS, METRICS, expand_names, get_metric
 from polyglot.metrics.base import MetricWarning
@@ -15,6 +14,9 @@ from polyglot.metrics.bleu import check_tokenizer
 from polyglot.metrics.io import read_corpus
 
 METRIC_CHOICES = ", ".join([*METRICS, *GROUPS])
+# Metrics that cannot run without --lang, and what it names for them.
+NEEDS_LANG = {"codebleu": "the programming language, e.g. --lang rust"}
+MAX_BOOTSTRAP = 1_000_000  # resamples; sacrebleu's own default is 1000
 
 
 @click.command("score")
@@ -31,7 +33,7 @@ METRIC_CHOICES = ", ".join([*METRICS, *GROUPS])
 @click.option("--tokenize", default=None, metavar="NAME",
               help="BLEU tokenizer, overriding the one --lang picks (13a, intl, zh, char, "
                    "ja-mecab, ko-mecab, none).")
-@click.option("--bootstrap", "n_bootstrap", type=click.IntRange(min=1), default=1,
+@click.option("--bootstrap", "n_bootstrap", type=click.IntRange(1, MAX_BOOTSTRAP), default=1,
               show_default=True, metavar="N",
               help="Resample the segments N times for a 95% confidence interval (try 1000).")
 @click.option("--sentence", is_flag=True,
@@ -40,8 +42,7 @@ METRIC_CHOICES = ", ".join([*METRICS, *GROUPS])
 @click.option("--width", type=click.IntRange(min=0, max=10), default=2, show_default=True,
               help="Digits after the decimal point in text output.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
-@click.pass_context
-def command(ctx: click.Context, hyp: str, refs: tuple[str, ...], lang: str | None,
+def command(hyp: str, refs: tuple[str, ...], lang: str | None,
             metric_names: str, tokenize: str | None, n_bootstrap: int, sentence: bool,
             width: int, as_json: bool) -> None:
     """Score hypotheses against references with BLEU, chrF, ROUGE or CodeBLEU.
@@ -63,11 +64,8 @@ def command(ctx: click.Context, hyp: str, refs: tuple[str, ...], lang: str | Non
         try:
             output = _run(hyp, list(refs), lang, metric_names, tokenize, n_bootstrap,
                           sentence, width, as_json)
-        except SpecError as err:
+        finally:  # warnings first, then the error if there is one
             _echo_warnings(caught)
-            click.echo(str(err), err=True)
-            ctx.exit(2)
-    _echo_warnings(caught)
     click.echo(output)
 
 
@@ -78,13 +76,21 @@ def _run(hyp: str, refs: list[str], lang: str | None, metric_names: str, tokeniz
         raise SpecError("does not apply to --sentence", file="--bootstrap",
                         hint="bootstrap estimates a corpus score's interval")
     if tokenize is not None:
-        with _option("--tokenize"):
+        with option("--tokenize"):
             check_tokenizer(tokenize)
-    with _option("--metrics"):
+    with option("--metrics"):
+        names = expand_names(split_list(metric_names, "--metrics"))
+    needs = [name for name in names if name in NEEDS_LANG]
+    if needs and lang is None:
+        raise SpecError(f"{needs[0]} needs --lang", file="--lang", expected=NEEDS_LANG[needs[0]])
+    with option("--metrics"):
         # Options that only one metric understands.
         extra = {"bleu": {"tokenize": tokenize, "effective_order": sentence}}
-        metrics = [get_metric(name, lang=lang, **extra.get(name, {}))
-                   for name in expand_names(metric_names)]
+        metrics = [get_metric(name, lang=lang, **extra.get(name, {})) for name in names]
+    for flag, path in [("--hyp", hyp), *(("--ref", r) for r in refs)]:
+        if path == "-":
+            raise SpecError("standard input is not read here", file=flag,
+                            expected="a text file, a folder or a .jsonl file")
     corpus = read_corpus(hyp, refs)
     head = {"hyp": hyp, "refs": refs, "lang": lang}
     if sentence:
@@ -100,16 +106,6 @@ def _run(hyp: str, refs: list[str], lang: str | None, metric_names: str, tokeniz
         return json.dumps({**head, "scores": [s.to_dict() for s in scores]},
                           ensure_ascii=False, indent=1)
     return "\n".join(s.format(width) for s in scores)
-
-
-@contextmanager
-def _option(name: str) -> Iterator[None]:
-    """Locate an error that has no file at the command-line option it came from."""
-    try:
-        yield
-    except SpecError as err:
-        err.file = err.file or name
-        raise
 
 
 def _echo_warnings(caught: list[warnings.WarningMessage]) -> None:

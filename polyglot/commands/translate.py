@@ -8,13 +8,12 @@ from pathlib import Path
 import click
 
 from polyglot.codegen import load_code_pack, project_problems, render_project, resolve_targets, verify_project
-from polyglot.errors import SpecError
-from polyglot.io import write_atomic
-from polyglot.spec.reader import read_spec
+from polyglot.commands._common import MAX_SEED, option, read_spec_arg, split_list
+from polyglot.io import check_out_dir, write_files
 
 
 @click.command("translate")
-@click.argument("spec", type=click.Path(dir_okay=False))
+@click.argument("spec", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--to", "targets", required=True, metavar="LANG[,LANG...]|all",
               help="Target languages, comma-separated, or `all` for every code pack.")
 @click.option("-o", "--output", type=click.Path(file_okay=False), default=None,
@@ -30,27 +29,34 @@ from polyglot.spec.reader import read_spec
               help="With --model: how many bodies to propose per behaviour.")
 @click.option("--decode", "method", type=click.Choice(["sample", "beam"]), default="sample",
               show_default=True, help="With --model: nucleus sampling or beam search.")
-@click.option("--seed", default=0, show_default=True, help="With --model: the sampling seed.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(0, MAX_SEED),
+              help="With --model: the sampling seed.")
 def command(spec: str, targets: str, output: str | None, verify: bool, force: bool, as_json: bool,
             model_dir: str | None, candidates: int, method: str, seed: int) -> None:
     """Render SPEC into code and tests for each target language.
 
     Every file is parsed with the language's tree-sitter grammar; --verify also compiles
     it and runs the tests. Exit status: 0 ok, 1 a syntax problem or a failing test,
-    2 bad input (a malformed spec, an unknown language, a file in the way).
+    2 bad input (a malformed spec, an unknown language, a file in the way). SPEC `-`
+    reads standard input. Files under -o are written all or none, and existing ones
+    only with --force.
 
     \b
     Examples:
       polyglot translate examples/cart.vibee --to python
+      cat cart.vibee | polyglot translate - --to go
       polyglot translate examples/cart.vibee --to rust,javascript -o out/ --verify
       polyglot translate examples/cart.vibee --to all -o out/ --force --json
       polyglot translate words_only.vibee --to go --model v0 -k 16
     """
-    parsed = read_spec(spec, on_warning=lambda w: click.echo(str(w), err=True))
-    parsed, proposals = _fill_bodies(parsed, model_dir, candidates=candidates, method=method, seed=seed)
-    names = resolve_targets(targets)
+    names = resolve_targets(",".join(split_list(targets, "--to")))
     if output is None and len(names) > 1 and not as_json:
         raise click.UsageError("several target languages need -o DIR (or --json)")
+    if output is not None:
+        with option("-o"):
+            check_out_dir(output, must_be_empty=False)  # before a model spends minutes
+    parsed = read_spec_arg(spec, on_warning=lambda w: click.echo(str(w), err=True))
+    parsed, proposals = _fill_bodies(parsed, model_dir, candidates=candidates, method=method, seed=seed)
     packs = {name: load_code_pack(name) for name in names}
     projects = {name: render_project(packs[name], [parsed]) for name in names}
     problems = {name: project_problems(packs[name], projects[name]) for name in names}
@@ -61,13 +67,9 @@ def command(spec: str, targets: str, output: str | None, verify: bool, force: bo
         for name, project in projects.items():
             folder = Path(output) if len(names) == 1 else Path(output) / name
             planned.update({folder / path: (name, text) for path, text in project.files.items()})
-        existing = sorted(str(p) for p in planned if p.exists())
-        if existing and not force:
-            raise SpecError(f"refusing to overwrite {len(existing)} existing file(s): "
-                            + ", ".join(existing[:5]) + (" ..." if len(existing) > 5 else ""),
-                            hint="pass --force to overwrite")
-        for path, (name, text) in planned.items():
-            write_atomic(path, text)
+        with option("-o"):
+            write_files({path: text for path, (_, text) in planned.items()}, force=force)
+        for path, (name, _) in planned.items():
             written[name].append(os.fspath(path))
 
     reports = {name: verify_project(packs[name], projects[name]) for name in names} if verify else {}
