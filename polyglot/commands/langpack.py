@@ -2,12 +2,21 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import click
 
 from polyglot.errors import SpecError
-from polyglot.io import write_atomic
+from polyglot.io import write_files
+
+# What a pack's name may be, by kind: the rules the pack validators apply to the name
+# inside the pack, checked here before a file is written (a name is also a path).
+NAME_RULES = {
+    "code": (re.compile(r"[a-z][a-z0-9_]*"), "lowercase letters, digits and _, a letter first"),
+    "human": (re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})*"),
+              "a lowercase BCP 47 code such as `pt` or `pt-br`"),
+}
 
 
 @click.group("langpack")
@@ -83,6 +92,8 @@ def list_packs(kind: str, as_json: bool) -> None:
 def new_pack(name: str, kind: str, root: str) -> None:
     """Scaffold a new pack NAME: every required file, with TODO markers to replace.
 
+    Nothing is written if any file of the pack already exists.
+
     \b
     Examples:
       polyglot langpack new kotlin --kind code
@@ -90,6 +101,9 @@ def new_pack(name: str, kind: str, root: str) -> None:
     """
     from polyglot.codegen.scaffold import code_pack_files, human_pack_text
 
+    rule, expected = NAME_RULES[kind]
+    if not rule.fullmatch(name):
+        raise SpecError(f"bad {kind} pack name", file="NAME", expected=expected, found=json.dumps(name))
     base = Path(root) / "langpacks"
     if kind == "code":
         folder = base / "code" / name
@@ -99,8 +113,7 @@ def new_pack(name: str, kind: str, root: str) -> None:
     existing = [str(p) for p in files if p.exists()]
     if existing:
         raise SpecError(f"pack `{name}` already exists", file=existing[0], hint="pick another name or delete it")
-    for path, text in files.items():
-        write_atomic(path, text)
+    for path in write_files(files):
         click.echo(f"created {path}")
     click.echo(f"next: replace the TODOs, then `polyglot langpack check {name}`")
 
