@@ -2,8 +2,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
+
+from polyglot.commands._common import option
+from polyglot.commands.train import config_errors, load_run_config
+from polyglot.errors import SpecError
+from polyglot.io import check_new_file, make_dirs
 
 TABLES = ("data", "optim", "schedule", "train", "lora")  # the model is the base's
 
@@ -26,9 +32,12 @@ TABLES = ("data", "optim", "schedule", "train", "lora")  # the model is the base
               help="Also write a plain model with the adapter folded in.")
 @click.option("--set", "overrides", multiple=True, metavar="TABLE.KEY=VALUE",
               help="Override one config value (TOML syntax; repeatable).")
+@click.option("--force", is_flag=True,
+              help="Replace an existing --out or --merged file (the default adapter in "
+                   "train.out_dir is the run's own, and is replaced without it).")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def command(method: str, base: str, config_path: str, adapter: str | None, merged: str | None,
-            overrides: tuple[str, ...], as_json: bool) -> None:
+            overrides: tuple[str, ...], force: bool, as_json: bool) -> None:
     """Fine-tune a trained model with LoRA or QLoRA; write only the adapter.
 
     The base stays frozen: the adapter holds the low-rank updates (a few hundred
@@ -42,15 +51,22 @@ def command(method: str, base: str, config_path: str, adapter: str | None, merge
       polyglot finetune --qlora --model base.safetensors --config configs/lora.toml \\
           --out sw.adapter.safetensors --set lora.rank=16
     """
-    from pathlib import Path
-
     from polyglot.nmt import train
     from polyglot.nmt.distributed import is_main_process
 
-    config = train.load_config(config_path, overrides, tables=TABLES)
-    adapter = adapter or str(Path(config.train.out_dir) / "adapter.safetensors")
-    result = train.finetune(config, base, adapter, quantize=method == "qlora", merged=merged,
-                            handle_sigterm=True)
+    with config_errors(config_path, overrides):
+        config = load_run_config(config_path, overrides, tables=TABLES)
+        outputs = {"--out": adapter, "--merged": merged}
+        for flag, path in outputs.items():  # checked now, not after the training
+            if path is None:
+                continue
+            if Path(path).resolve() == Path(base).resolve():
+                raise SpecError("would replace the base model", file=flag, found=path)
+            with option(flag):
+                make_dirs(check_new_file(path, force=force).parent)  # NMT.save does not
+        adapter = adapter or str(Path(config.train.out_dir) / "adapter.safetensors")
+        result = train.finetune(config, base, adapter, quantize=method == "qlora", merged=merged,
+                                handle_sigterm=True)
     if not is_main_process():
         return
     if as_json:

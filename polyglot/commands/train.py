@@ -2,8 +2,14 @@
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import click
+
+from polyglot.commands._common import FiniteFloatRange
+from polyglot.errors import SpecError
 
 
 @click.command("train")
@@ -12,7 +18,7 @@ import click
               help="The run: tables [model], [data], [optim], [schedule], [train].")
 @click.option("--set", "overrides", multiple=True, metavar="TABLE.KEY=VALUE",
               help="Override one config value (TOML syntax; repeatable), e.g. train.max_steps=50.")
-@click.option("--max-minutes", type=click.FloatRange(min=0), default=None,
+@click.option("--max-minutes", type=FiniteFloatRange(min=0), default=None,
               help="Checkpoint and stop this many minutes after starting; run again to resume.")
 @click.option("--find-lr", is_flag=True,
               help="Run the LR range test instead of training: print loss vs LR, write "
@@ -39,16 +45,24 @@ def command(config_path: str, overrides: tuple[str, ...], max_minutes: float | N
       torchrun --nproc_per_node 2 -m polyglot train --config configs/gpu.toml \\
           --set train.strategy=fsdp
     """
+    start, end, steps = lr_range
+    if find_lr and not (0 < start < end and math.isfinite(end) and steps >= 2):
+        raise SpecError("need 0 < START < END and STEPS >= 2", file="--lr-range",
+                        found=f"{start:g} {end:g} {steps}")
     from polyglot.nmt import train
     from polyglot.nmt.distributed import is_main_process
 
-    config = train.load_config(config_path, overrides)
-    if max_minutes is not None:
-        config.train.max_minutes = max_minutes
+    with config_errors(config_path, overrides):
+        config = load_run_config(config_path, overrides)
+        if max_minutes is not None:
+            config.train.max_minutes = max_minutes
+        if find_lr:
+            result, path = train.find_lr(config, start, end, steps)
+        else:
+            result = train.run(config, handle_sigterm=True)
+    if not is_main_process():
+        return
     if find_lr:
-        result, path = train.find_lr(config, *lr_range)
-        if not is_main_process():
-            return
         if as_json:
             click.echo(json.dumps({"rows": result.rows(), "suggestion": result.suggestion,
                                    "file": str(path) if path else None}))
@@ -56,9 +70,6 @@ def command(config_path: str, overrides: tuple[str, ...], max_minutes: float | N
             click.echo(result.format())
             if path is not None:
                 click.echo(f"wrote {path}")
-        return
-    result = train.run(config, handle_sigterm=True)
-    if not is_main_process():
         return
     if as_json:
         click.echo(json.dumps(result))
@@ -74,3 +85,53 @@ def command(config_path: str, overrides: tuple[str, ...], max_minutes: float | N
         click.echo(f"wrote {result['model']}")
     else:
         click.echo(f"resume with: polyglot train --config {config_path}")
+
+
+def load_run_config(config_path: str, overrides: Sequence[str], tables: Sequence[str] | None = None):
+    """`polyglot.nmt.train.load_config`, then the checks a run would otherwise fail late on.
+
+    Args:
+        config_path: the TOML file.
+        overrides: ``--set`` values.
+        tables: the tables this command reads (default: all).
+
+    Returns:
+        The `TrainConfig`.
+
+    Raises:
+        SpecError: a bad config, or an out_dir that cannot be a folder.
+    """
+    from polyglot.io import check_out_dir
+    from polyglot.nmt import train
+
+    config = train.load_config(config_path, overrides, tables=tables)
+    try:
+        check_out_dir(config.train.out_dir, must_be_empty=False)  # resuming is the point
+    except SpecError as err:
+        err.path = "train.out_dir"
+        raise
+    return config
+
+
+@contextmanager
+def config_errors(config_path: str, overrides: Sequence[str]) -> Iterator[None]:
+    """Locate config errors that name a key but no file: at ``--set`` when that key (or its
+    table) was overridden and the file does not have it, else at the config file."""
+    from dataclasses import fields
+
+    from polyglot.nmt.train import TrainConfig
+
+    tables = {f.name for f in fields(TrainConfig)}
+    keys = {item.partition("=")[0].strip() for item in overrides}
+    overridden_tables = {key.partition(".")[0] for key in keys}
+    try:
+        yield
+    except SpecError as err:
+        path = err.path or ""
+        table = path.partition(".")[0]
+        if err.file in (None, config_path) and err.line is None and path:
+            if path in keys or (path == table and table in overridden_tables):
+                err.file = "--set"
+            elif err.file is None and table in tables:
+                err.file = config_path
+        raise
