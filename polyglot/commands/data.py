@@ -12,6 +12,7 @@ from polyglot.data.dataset import SPLIT_BY, SPLITS, resolve_languages, synthesiz
 from polyglot.io import check_out_dir
 
 MAX_SAMPLES = 10_000_000  # every record is held in memory before the splits are written
+MAX_AUGMENT = 1000  # variants per sample; far more is a typo that would run for days
 
 
 @click.group("data")
@@ -36,7 +37,7 @@ def command() -> None:
 @click.option("--split-by", type=click.Choice(SPLIT_BY), default="random", show_default=True,
               help="random: samples shuffled into splits; combo: test holds every sample with a "
                    "held-out pair of constructs, which train and valid never contain.")
-@click.option("--augment", "augment", type=click.IntRange(min=0), default=1, show_default=True, metavar="K",
+@click.option("--augment", "augment", type=click.IntRange(0, MAX_AUGMENT), default=1, show_default=True, metavar="K",
               help="Augmented variants per sample (renamed, reordered, reworded, without given).")
 @click.option("--valid-frac", type=FiniteFloatRange(0, 0.5), default=0.1, show_default=True,
               help="Share of samples for validation.")

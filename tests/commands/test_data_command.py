@@ -32,7 +32,8 @@ def test_non_empty_output_is_refused_before_sampling(run, no_sampling):
     assert Path("d/train.jsonl").read_bytes() == b"mine\n"
 
 
-@pytest.mark.parametrize("args", [["--n", str(10**30)], ["--valid-frac", "nan"], ["--test-frac", "inf"]])
+@pytest.mark.parametrize("args", [["--n", str(10**30)], ["--augment", str(10**20)], ["--valid-frac", "nan"],
+                                  ["--test-frac", "inf"]])
 def test_numbers_out_of_range(run, no_sampling, args):
     result = run("data", "synth", *args, "--langs", "en", "-o", "d")
     assert result.code == 2
