@@ -11,7 +11,6 @@ transliterated, the others (Cyrillic, Greek, Arabic, kana...) kept.
 from __future__ import annotations
 
 import math
-
 import unicodedata
 
 from polyglot.body import nodes as n
@@ -24,6 +23,11 @@ from polyglot.spec.types import FLOAT, Type
 def _grammar_cannot_start(ch: str) -> bool:
     code = ord(ch)
     return 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or code > 0xFFFF
+
+
+def _invisible(ch: str) -> bool:
+    """A format character (BOM, zero-width, bidirectional control) or a line or paragraph separator."""
+    return ch >= "\xa0" and unicodedata.category(ch) in ("Cf", "Zl", "Zp")
 
 
 class _Namer(Namer):
@@ -43,7 +47,15 @@ class Renderer(Base):
     def namer(self, value: Namer) -> None:  # the base class builds a plain Namer; ours wraps it
         self._namer = _Namer(value.rules, value.locale, value.transliterate)
 
+    def quote(self, text: str) -> str:
+        """Invisible characters as `\\u{...}`: Elixir rejects a bidirectional control
+        (U+202A-U+202E, U+2066-U+2069) written as itself, and a reader cannot see a BOM,
+        a zero-width space or a line separator."""
+        return "".join(f"\\u{{{ord(ch):X}}}" if _invisible(ch) else ch for ch in super().quote(text))
+
     def literal(self, value: object, t: Type) -> Rendered:
+        if t == FLOAT and isinstance(value, (int, float)) and value == 0 and math.copysign(1.0, value) < 0:
+            return Rendered("R.negative_zero()")  # the compiler merges a literal -0.0 with 0.0
         out = super().literal(value, t)
         if t == FLOAT and isinstance(value, (int, float)) and math.isfinite(value) and "e" in out.text:
             mantissa, exponent = out.text.split("e")
