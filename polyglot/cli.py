@@ -86,8 +86,12 @@ def echo_json_error(err: SpecError) -> None:
 
 def internal_error(err: Exception) -> SpecError:
     """An unexpected exception as one line that says where it happened."""
-    frame = traceback.extract_tb(err.__traceback__)[-1]
-    where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
+    package = os.path.dirname(os.path.abspath(__file__))
+    frames = traceback.extract_tb(err.__traceback__)
+    ours = [f for f in frames if os.path.abspath(f.filename).startswith(package + os.sep)]
+    frame = (ours or frames)[-1]  # the last line of polyglot's own, not torch's
+    name = os.path.relpath(frame.filename, os.path.dirname(package)) if ours else os.path.basename(frame.filename)
+    where = f"{name}:{frame.lineno}"
     text = (str(err).strip().splitlines() or [""])[0]
     return SpecError(f"internal error: {type(err).__name__}" + (f": {text}" if text else ""),
                      file="polyglot", hint=f"a bug, raised at {where}; "
