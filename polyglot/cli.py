@@ -106,10 +106,7 @@ def _usage_error(err: click.UsageError) -> SpecError:
         where = param.opts[0]
     elif param is not None:
         where = param.human_readable_name
-    message = err.message
-    if isinstance(err, click.BadParameter) and where:
-        message = message.rstrip(".")
-    return SpecError(message, file=where or "polyglot")
+    return SpecError(err.message.rstrip("."), file=where or "polyglot")
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

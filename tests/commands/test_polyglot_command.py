@@ -44,7 +44,7 @@ def test_usage_error_with_json_is_a_json_error(run):
 def test_unknown_command_with_json(run):
     result = run("nosuch", "--json")
     assert result.code == 2
-    assert result.json["error"]["text"] == "polyglot: error: No such command 'nosuch'."
+    assert result.json["error"]["text"] == "polyglot: error: No such command 'nosuch'"
 
 
 def test_json_after_a_double_dash_is_an_argument(run):
@@ -80,5 +80,5 @@ def test_main_exit_codes(tmp_path, capsys):
     assert main(["check", str(tmp_path / "none.vibee")]) == 2
     assert capsys.readouterr().err == f"{tmp_path / 'none.vibee'}: error: no such file\n"
     assert main(["schema", "--json"]) == 2  # the one command whose output is JSON anyway
-    assert json.loads(capsys.readouterr().out)["error"]["text"] == "--json: error: No such option '--json'."
+    assert json.loads(capsys.readouterr().out)["error"]["text"] == "--json: error: No such option '--json'"
     assert main(["--version"]) == 0
