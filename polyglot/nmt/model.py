@@ -53,6 +53,16 @@ class NMTConfig:
     attention_backend: str | None = None  # None: $POLYGLOT_ATTENTION or "auto"; "sdpa"; "triton"
 
     def __post_init__(self):
+        sizes = {"d_model": self.d_model, "n_heads": self.n_heads, "d_ff": self.d_ff,
+                 "max_len": self.max_len, "n_enc_layers": self.n_enc_layers,
+                 "n_dec_layers": self.n_dec_layers}
+        for name, size in sizes.items():
+            if size < 1:
+                raise ValueError(f"{name} must be >= 1, got {size}")
+        if self.vocab_size < 0:
+            raise ValueError(f"vocab_size must be >= 0 (0: the tokenizer's), got {self.vocab_size}")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
         if self.d_model % self.n_heads:
             raise ValueError(f"d_model {self.d_model} is not a multiple of n_heads {self.n_heads}")
         if self.positions not in ("rope", "learned"):

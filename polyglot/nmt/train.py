@@ -262,8 +262,10 @@ def load_config(path: str | os.PathLike, overrides: Sequence[str] = (),
     return parse_config(text, str(path), overrides, tables)
 
 
-def check_config(config: TrainConfig) -> None:
-    """Cross-field checks `parse_config` cannot make table by table."""
+def check_config(config: TrainConfig, with_model: bool = True) -> None:
+    """Value and cross-field checks `parse_config` cannot make table by table; without
+    `with_model`, those that involve [model] are left for later (fine-tuning takes the
+    model's config from the base)."""
     run, data = config.train, config.data
     problems = {
         "train.precision": (run.precision not in PRECISIONS, ", ".join(PRECISIONS), run.precision),
@@ -272,7 +274,22 @@ def check_config(config: TrainConfig) -> None:
         "train.batch_size": (run.batch_size < 1 or run.grad_accum < 1, ">= 1",
                              f"{run.batch_size} x {run.grad_accum}"),
         "data.group_size": (data.group_size < 1, ">= 1", data.group_size),
-        "model.max_len": (config.model.max_len < max(data.max_src_len, data.max_tgt_len),
+        "train.device": (run.device not in ("auto", "cpu", "cuda") and not run.device.startswith("cuda:"),
+                         "auto, cpu, cuda or cuda:N", run.device),
+        "train.seed": (not 0 <= run.seed < 2**63, "0 to 2**63 - 1", run.seed),
+        "train.max_steps": (run.max_steps < 0, ">= 0", run.max_steps),
+        "train.log_every": (run.log_every < 1, ">= 1", run.log_every),
+        "train.eval_every": (run.eval_every < 0, ">= 0 (0: at the end only)", run.eval_every),
+        "train.save_every": (run.save_every < 0, ">= 0 (0: at the end only)", run.save_every),
+        "train.keep_checkpoints": (run.keep_checkpoints < 0, ">= 0 (0: all)", run.keep_checkpoints),
+        "train.max_minutes": (not run.max_minutes >= 0, ">= 0 (0: no limit)", run.max_minutes),
+        "schedule.max_lr": (not config.schedule.max_lr > 0, "> 0", config.schedule.max_lr),
+        "schedule.min_lr": (not 0 <= config.schedule.min_lr <= config.schedule.max_lr,
+                            "0 <= min_lr <= max_lr", config.schedule.min_lr),
+        "optim.weight_decay": (not config.optim.weight_decay >= 0, ">= 0", config.optim.weight_decay),
+        "optim.beta1": (not 0 <= config.optim.beta1 < 1, "in [0, 1)", config.optim.beta1),
+        "optim.beta2": (not 0 <= config.optim.beta2 < 1, "in [0, 1)", config.optim.beta2),
+        "model.max_len": (with_model and config.model.max_len < max(data.max_src_len, data.max_tgt_len),
                           ">= data.max_src_len and max_tgt_len", config.model.max_len),
     }
     for path, (bad, expected, found) in problems.items():
@@ -1041,6 +1058,7 @@ def run(config: TrainConfig, *, on_step: Callable[[Trainer], None] | None = None
         `Trainer.fit`'s result, plus ``"model"``: the model file's path once done.
     """
     started = time.monotonic()
+    check_config(config)  # before any work: a bad value fails at once, located
     env = pdist.setup(config.train.strategy, config.train.device)
     try:
         config, train_set, valid_set = prepare(config, env)
@@ -1069,6 +1087,7 @@ def find_lr(config: TrainConfig, start: float = 1e-7, end: float = 1.0, steps: i
     """
     from polyglot.nmt.schedule import write_range_test
 
+    check_config(config)  # before any work: a bad value fails at once, located
     env = pdist.setup(config.train.strategy, config.train.device)
     try:
         config, train_set, _ = prepare(config, env)
@@ -1106,6 +1125,7 @@ def finetune(config: TrainConfig, base: str | os.PathLike, adapter: str | os.Pat
         raise SpecError("LoRA fine-tuning shards nothing worth sharding", path="train.strategy",
                         expected="none, ddp or zero1", found="fsdp")
     started = time.monotonic()
+    check_config(config, with_model=False)  # before any work: a bad value fails at once
     env = pdist.setup(config.train.strategy, config.train.device)
     try:
         model = NMT.load(base)

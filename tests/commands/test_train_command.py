@@ -18,7 +18,11 @@ def cfg(run):
     ("model.d_model=big", "--set: error: model.d_model: wrong type; expected an integer, found 'big'"),
     ("modle.d_model=1", "--set: error: modle: unknown table [modle]; expected [model], [data], [optim], "
                         "[schedule], [train], [lora] (did you mean `model`?)"),
-    ("model.d_model=-6", "--set: error: model: d_model -6 is not a multiple of n_heads 4"),
+    ("model.d_model=-6", "--set: error: model: d_model must be >= 1, got -6"),
+    ("model.d_model=30", "--set: error: model: d_model 30 is not a multiple of n_heads 4"),
+    ("train.log_every=0", "--set: error: train.log_every: bad value; expected >= 1, found 0"),
+    ("schedule.max_lr=-1", "--set: error: schedule.max_lr: bad value; expected > 0, found -1.0"),
+    ("model.dropout=2.0", "--set: error: model: dropout must be in [0, 1), got 2.0"),
     ("nokey", "--set: error: an override is table.key=value, found nokey"),
 ])
 def test_override_errors_are_located_at_set(cfg, override, message):
