@@ -603,7 +603,7 @@ def human_pack_from_file(path: str | os.PathLike[str]) -> HumanPack:
         SpecError: when the file cannot be read or the pack is malformed.
     """
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as err:
         raise SpecError("pack file is not UTF-8 text", file=os.fspath(path), found=str(err)) from None
     except OSError as err:

@@ -148,8 +148,11 @@ def propose(behavior: Behavior, spec: Spec, model: NMT, tokenizer: Tokenizer, *,
 
 
 def _logprob(model: NMT, tokenizer: Tokenizer, src: torch.Tensor, start: list[int], text: str) -> float:
-    """Mean per-token log-probability of `text` (then eos) after `start`, given `src`."""
+    """Mean per-token log-probability of `text` (then eos) after `start`, given `src`;
+    -inf when it is longer than the model can score (it then ranks last)."""
     ids = tokenizer.encode(text) + [EOS_ID]
+    if len(start) + len(ids) > model.config.max_len:  # re-encoded longer than the model reads
+        return float("-inf")
     tgt = torch.tensor([start + ids], device=src.device)
     logits, _ = model(src, tgt[:, :-1])  # (1, T, V)
     logp = logits.log_softmax(-1)[0, len(start) - 1:]  # predictions for ids

@@ -256,7 +256,7 @@ def load_config(path: str | os.PathLike, overrides: Sequence[str] = (),
                 tables: Sequence[str] | None = None) -> TrainConfig:
     """`parse_config` of a file."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
         raise SpecError("cannot read config", file=str(path), found=str(err)) from None
     return parse_config(text, str(path), overrides, tables)

@@ -465,3 +465,9 @@ def test_cli_find_lr(tmp_path):
     assert lrs[0] == 1e-4 and all(a < b for a, b in zip(lrs, lrs[1:])) and len(lrs) <= 6
     assert Path(out["file"]).name in ("lr_find.csv", "lr_find.png") and Path(out["file"]).exists()
     assert list_checkpoints(tmp_path / "lr") == []
+
+
+def test_config_with_a_byte_order_mark_reads(tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf[train]\nmax_steps = 3\n")
+    assert load_config(path).train.max_steps == 3

@@ -54,6 +54,9 @@ def grammar_roots() -> list[Path]:
 
 def canonical_language(lang: str) -> str:
     """``c_sharp`` / ``C#`` / ``Python`` -> ``csharp`` / ``csharp`` / ``python``."""
+    if not isinstance(lang, str) or not lang.strip():
+        raise SpecError("CodeBLEU needs a programming language", path="lang",
+                        expected="a language such as python, rust, java", found=repr(lang))
     name = lang.strip().lower()
     return ALIASES.get(name, name)
 

@@ -180,3 +180,10 @@ def test_scores_do_not_depend_on_the_hash_seed():
                               check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
                for seed in ("1", "2")}
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize("lang", [None, "", "  "])
+def test_no_language_is_a_located_error(lang):
+    with pytest.raises(SpecError) as err:
+        CodeBLEU(lang)
+    assert (err.value.message, err.value.path) == ("CodeBLEU needs a programming language", "lang")
