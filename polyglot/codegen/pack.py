@@ -366,7 +366,7 @@ class _Reader:
         return dict(value)
 
     def strings(self, table: dict) -> dict[str, Any]:
-        known = ("quote", "escapes", "control", "non_ascii", "utf16")
+        known = ("quote", "escapes", "control", "invisible", "non_ascii", "utf16")
         for key in table:
             if key not in known:
                 raise self.err("unknown field", ["strings", key], **unknown_choice(key, known))
@@ -374,13 +374,15 @@ class _Reader:
             "quote": self.string(table, ["strings", "quote"]),
             "escapes": self.string_map(table, ["strings", "escapes"]),
             "control": self.string(table, ["strings", "control"]),
+            "invisible": self.string(table, ["strings", "invisible"], required=False, default="keep"),
             "non_ascii": self.string(table, ["strings", "non_ascii"], required=False, default="keep"),
             "utf16": bool(table.get("utf16", False)),
         }
         hexes = ("hex", "hex2", "hex4", "hex6", "hex8")
         self.template(out["control"], ["strings", "control"], hexes, "strings.control")
-        if out["non_ascii"] != "keep":
-            self.template(out["non_ascii"], ["strings", "non_ascii"], hexes, "strings.non_ascii")
+        for key in ("invisible", "non_ascii"):
+            if out[key] != "keep":
+                self.template(out[key], ["strings", key], hexes, f"strings.{key}")
         return out
 
     def literals(self, table: dict) -> dict[str, Template]:

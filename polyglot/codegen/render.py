@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -150,7 +151,8 @@ class Renderer:
         self._neg_prec = pack.expr["neg"].prec if "neg" in pack.expr else ATOM
         self._candidates: dict[tuple, list[str]] = {}  # memo: lookups repeat for every node
         special = "".join(re.escape(c) for c in pack.strings["escapes"])
-        wide = "" if pack.strings["non_ascii"] == "keep" else "\\u0080-\\U0010ffff"
+        keep_all = pack.strings["non_ascii"] == "keep" and pack.strings["invisible"] == "keep"
+        wide = "" if keep_all else "\\u0080-\\U0010ffff"  # those go the slow way
         self._plain_text = re.compile(f"[^{special}\\x00-\\x1f\\x7f-\\x9f{wide}]*")
 
     def _declare_all(self, names: Sequence[str], kind: str) -> Scope:
@@ -285,6 +287,8 @@ class Renderer:
                 out.append(rules["escapes"][ch])
             elif code < 0x20 or 0x7F <= code < 0xA0:
                 out.append(_hex_fill(rules["control"], code))
+            elif rules["invisible"] != "keep" and unicodedata.category(ch) in _INVISIBLE:
+                out.append(_hex_fill(rules["invisible"], code))
             elif code > 0x7F and rules["non_ascii"] != "keep":
                 if rules["utf16"] and code > 0xFFFF:
                     hi, lo = divmod(code - 0x10000, 0x400)
@@ -657,6 +661,12 @@ class Renderer:
         return tpl.fill({**self.common(), "tests_module": tests_module,
                          "cases": self.pack.join("cases").join(cases),
                          **self.join_items(tpl, "exports", self.exports(), "export")})
+
+
+#: Characters a reader cannot see in a literal, and some compilers refuse written as
+#: themselves: format characters (BOM, zero-width, bidirectional controls) and the line
+#: and paragraph separators.
+_INVISIBLE = ("Cf", "Zl", "Zp")
 
 
 def _hex_fill(template: str, code: int) -> str:

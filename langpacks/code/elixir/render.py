@@ -25,11 +25,6 @@ def _grammar_cannot_start(ch: str) -> bool:
     return 0x3400 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or code > 0xFFFF
 
 
-def _invisible(ch: str) -> bool:
-    """A format character (BOM, zero-width, bidirectional control) or a line or paragraph separator."""
-    return ch >= "\xa0" and unicodedata.category(ch) in ("Cf", "Zl", "Zp")
-
-
 class _Namer(Namer):
     def convert(self, name: str, kind: str) -> str:
         text = unicodedata.normalize("NFC", name)
@@ -46,12 +41,6 @@ class Renderer(Base):
     @namer.setter
     def namer(self, value: Namer) -> None:  # the base class builds a plain Namer; ours wraps it
         self._namer = _Namer(value.rules, value.locale, value.transliterate)
-
-    def quote(self, text: str) -> str:
-        """Invisible characters as `\\u{...}`: Elixir rejects a bidirectional control
-        (U+202A-U+202E, U+2066-U+2069) written as itself, and a reader cannot see a BOM,
-        a zero-width space or a line separator."""
-        return "".join(f"\\u{{{ord(ch):X}}}" if _invisible(ch) else ch for ch in super().quote(text))
 
     def literal(self, value: object, t: Type) -> Rendered:
         if t == FLOAT and isinstance(value, (int, float)) and value == 0 and math.copysign(1.0, value) < 0:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-import unicodedata
 
 from polyglot.body import nodes as n
 from polyglot.codegen.lower import Assign, Declare, For, If, Return, Stmt
@@ -43,11 +42,6 @@ class Renderer(Base):
                   "member": m, "type": name} for i, m in enumerate(e.members)]
         return tpl.fill({**self.common(), "name": name, "doc": self.doc([("", e.description)]),
                          **self.join_items(tpl, "members", items, "enum_member")})
-
-    def quote(self, text: str) -> str:
-        """Invisible characters as escapes: Go rejects a byte order mark inside a file, and
-        a reader cannot see a zero-width space or a line separator in a literal."""
-        return "".join(_escape(ch) for ch in super().quote(text))
 
     def literal(self, value: object, t: Type) -> Rendered:
         if t == FLOAT and isinstance(value, (int, float)) and _negative_zero(float(value)):
@@ -116,15 +110,6 @@ def _exprs(stmts: tuple[Stmt, ...]):
             yield from _exprs(s.body)
         elif s.value is not None:
             yield s.value
-
-
-def _escape(ch: str) -> str:
-    """A format character (BOM, zero-width, bidirectional control) or a line or paragraph
-    separator as its escape; any other character as itself."""
-    if ch < "\xa0" or unicodedata.category(ch) not in ("Cf", "Zl", "Zp"):
-        return ch
-    code = ord(ch)
-    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _negative_zero(x: float) -> bool:

@@ -8,7 +8,6 @@ pack's nested `rt$flat_map`. An Int literal where a Float is needed is a Float l
 """
 from __future__ import annotations
 
-import unicodedata
 
 from polyglot.body import nodes as n
 from polyglot.codegen.pack import ATOM
@@ -19,21 +18,7 @@ from polyglot.spec.types import FLOAT, Type
 _JOINERS = {"String": "paste0", "List": "c"}
 
 
-def _escape(ch: str) -> str:
-    """A format character (BOM, zero-width, bidirectional control) or a line or paragraph
-    separator as its escape; any other character as itself."""
-    if ch < "\xa0" or unicodedata.category(ch) not in ("Cf", "Zl", "Zp"):
-        return ch
-    code = ord(ch)
-    return f"\\u{{{code:04x}}}" if code <= 0xFFFF else f"\\U{{{code:08x}}}"
-
-
 class Renderer(Base):
-    def quote(self, text: str) -> str:
-        """Invisible characters as escapes: R rejects a bidirectional control written as
-        itself, and a reader cannot see a BOM, a zero-width space or a line separator."""
-        return "".join(_escape(ch) for ch in super().quote(text))
-
     def literal(self, value: object, t: Type) -> Rendered:
         if isinstance(value, int) and not isinstance(value, bool) and t != FLOAT:
             digits = str(value) if abs(value) < 2**53 else f'"{value}"'
