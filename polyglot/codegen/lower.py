@@ -14,7 +14,7 @@ loop that guards it, never hoisted in front of it.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from polyglot.body import nodes as n
@@ -62,6 +62,19 @@ class Return:
 
 
 Stmt = Declare | Assign | If | For | Append | Return
+
+
+def expressions(stmts: Sequence[Stmt]) -> Iterator[n.Expr]:
+    """Every expression of lowered statements, nested blocks included."""
+    for s in stmts:
+        if isinstance(s, If):
+            yield s.cond
+            yield from expressions(s.then + s.orelse)
+        elif isinstance(s, For):
+            yield s.iter
+            yield from expressions(s.body)
+        elif s.value is not None:
+            yield s.value
 
 
 def temp(name: str, t: Type) -> n.Name:

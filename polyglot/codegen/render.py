@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from polyglot.body import nodes as n
-from polyglot.codegen.lower import Append, Assign, Declare, For, If, Lowerer, Return, Stmt
+from polyglot.codegen.lower import Append, Assign, Declare, For, If, Lowerer, Return, Stmt, expressions
 from polyglot.codegen.naming import Namer, Scope
 from polyglot.codegen.pack import ATOM, EXPR_ITEMS, CodePack, ExprTemplate
 from polyglot.codegen.template import PLACEHOLDER, Template, TemplateError
@@ -495,6 +495,12 @@ class Renderer:
             return self.stmt_template("append").fill({"list": s.list, "value": self.expr(s.value).text,
                                                       "type": self.type(s.type)})
         raise self.error(f"cannot render statement {type(s).__name__}")
+
+    def locals_read(self, stmts: Sequence[Stmt]) -> set[str]:
+        """Target names of the loop variables that lowered statements read (for targets
+        that reject an unused loop variable)."""
+        return {self.scope.get(x.id, "local") for e in expressions(stmts) for x in n.walk(e)
+                if isinstance(x, n.Name) and x.kind == "local"}
 
     def lowerer(self) -> Lowerer:
         return Lowerer(has_comprehension=self.pack.comprehension is not None,

@@ -82,11 +82,6 @@ class Renderer(Base):
             text = text.replace(f"_, {s.var} := ", "", 1)  # `for range xs`
         return text
 
-    def locals_read(self, stmts: tuple[Stmt, ...]) -> set[str]:
-        """Target names of the loop variables that the statements read."""
-        return {self.scope.get(x.id, "local") for e in _exprs(stmts) for x in n.walk(e)
-                if isinstance(x, n.Name) and x.kind == "local"}
-
     def module_source(self) -> str:
         text = super().module_source()
         used = {PACKAGES[m.group(1)] for m in _USE.finditer(_NOT_CODE.sub("", text))}
@@ -97,19 +92,6 @@ class Renderer(Base):
             block = f"import {lines[0].strip()}" if len(lines) == 1 else "import (\n" + "\n".join(lines) + "\n)"
             text = re.sub(r"^(package \S+\n)", lambda m: f"{m.group(1)}\n{block}\n", text, count=1, flags=re.M)
         return align_blocks(text)
-
-
-def _exprs(stmts: tuple[Stmt, ...]):
-    """Every expression of lowered statements, nested blocks included."""
-    for s in stmts:
-        if isinstance(s, If):
-            yield s.cond
-            yield from _exprs(s.then + s.orelse)
-        elif isinstance(s, For):
-            yield s.iter
-            yield from _exprs(s.body)
-        elif s.value is not None:
-            yield s.value
 
 
 def _negative_zero(x: float) -> bool:

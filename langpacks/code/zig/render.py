@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 
 from polyglot.body import nodes as n
-from polyglot.codegen.lower import Declare, For, If, Stmt
+from polyglot.codegen.lower import Declare, For, Stmt
 from polyglot.codegen.render import Rendered
 from polyglot.codegen.render import Renderer as Base
 from polyglot.codegen.template import Template
@@ -103,11 +103,6 @@ class Renderer(Base):
             text = text.replace(f"|{s.var}|", "|_|", 1)
         return text
 
-    def locals_read(self, stmts: tuple[Stmt, ...]) -> set[str]:
-        """Target names of the loop variables that the statements read."""
-        return {self.scope.get(x.id, "local") for e in _exprs(stmts) for x in n.walk(e)
-                if isinstance(x, n.Name) and x.kind == "local"}
-
     # -- expressions -----------------------------------------------------------------
     def apply(self, base: str, operands: Sequence[n.Expr | None], result: Type | None,
               extra=None, arg_types=None) -> Rendered:
@@ -188,16 +183,3 @@ def _branches(e: n.Expr):
         yield from _branches(e.orelse)
     else:
         yield e
-
-
-def _exprs(stmts: tuple[Stmt, ...]):
-    """Every expression of lowered statements, nested blocks included."""
-    for s in stmts:
-        if isinstance(s, If):
-            yield s.cond
-            yield from _exprs(s.then + s.orelse)
-        elif isinstance(s, For):
-            yield s.iter
-            yield from _exprs(s.body)
-        elif s.value is not None:
-            yield s.value
