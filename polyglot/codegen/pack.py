@@ -166,6 +166,7 @@ class Layout:
     runtime: str  # the runtime file's path (its stem names the runtime module)
     blank_lines: int = 2
     grammar_skip: tuple[str, ...] = ()  # paths (after filling) not to parse with tree-sitter
+    qualify: Template | None = None  # how tests name the module's types and functions
 
 
 @dataclass(frozen=True)
@@ -531,7 +532,7 @@ class _Reader:
         return out
 
     def layout(self, table: dict, templates: dict[str, Template]) -> Layout:
-        known = ("module", "tests", "files", "runtime", "blank_lines", "grammar_skip")
+        known = ("module", "tests", "files", "runtime", "blank_lines", "grammar_skip", "qualify")
         for key in table:
             if key not in known:
                 raise self.err("unknown field", ["layout", key], **unknown_choice(key, known))
@@ -559,7 +560,12 @@ class _Reader:
         if not isinstance(skip, list) or not all(isinstance(x, str) for x in skip):
             raise self.err("wrong type", ["layout", "grammar_skip"], expected="an array of file paths",
                            found=describe_toml_value(skip))
-        return Layout(module, tests, tuple(files.items()), runtime, blank, tuple(skip))
+        qualify = None
+        if "qualify" in table:
+            text = self.string(table, ["layout", "qualify"])
+            self.template(text, ["layout", "qualify"], ("module", "name"), "layout.qualify")
+            qualify = Template(text)
+        return Layout(module, tests, tuple(files.items()), runtime, blank, tuple(skip), qualify)
 
     def toolchain(self, table: dict) -> Toolchain:
         known = ("compile", "run", "requires", "timeout_s", "env")

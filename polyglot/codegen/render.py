@@ -18,6 +18,7 @@ types as `Record` and `Enum`, and the outer name is the part before `<`.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import unicodedata
@@ -130,7 +131,11 @@ class Renderer:
 
     def __init__(self, pack: CodePack, spec: Spec, module: str, runtime: str = "",
                  case_prefix: str | None = None) -> None:
+        if pack.layout.qualify is not None:  # the module is a class: no type may share its name
+            pack = dataclasses.replace(pack, naming=dataclasses.replace(
+                pack.naming, reserved=pack.naming.reserved | {module}))
         self.pack, self.spec, self.module, self.runtime = pack, spec, module, runtime
+        self.qualified = False  # while rendering tests of a pack with [layout] qualify
         self.case_prefix = case_prefix if case_prefix is not None else spec.module
         self.namer = Namer(pack.naming, spec.locale)
         self.top = Scope(self.namer)
@@ -163,7 +168,13 @@ class Renderer:
 
     # -- names ---------------------------------------------------------------------------
     def type_name(self, name: str) -> str:
-        return self.top.get(name, "type")
+        return self.qualified_name(self.top.get(name, "type"))
+
+    def qualified_name(self, name: str) -> str:
+        """`name` as the test file must write it: `[layout] qualify` filled while rendering
+        the tests of a pack that has one, else `name` itself."""
+        qualify = self.pack.layout.qualify
+        return qualify.fill({"module": self.module, "name": name}) if self.qualified and qualify else name
 
     def field_name(self, record: str, name: str) -> str:
         return self.fields[record].get(name, "field")
@@ -649,7 +660,8 @@ class Renderer:
             if p.name not in inputs:
                 raise SpecError(f"test case `{case.name}` of `{b.name}` gives no value for `{p.name}`")
             args.append(self.expr(value_node(inputs[p.name], p.type, self.spec)).text)
-        call = self.apply("call_behavior", [], b.returns, {"name": name, "args": self.pack.join("args").join(args)})
+        call = self.apply("call_behavior", [], b.returns, {"name": self.qualified_name(name),
+                                                           "args": self.pack.join("args").join(args)})
         values["call"] = call.text
         if case.raises:
             return self.template_for("case_raises", b.returns).fill(values)
@@ -662,6 +674,13 @@ class Renderer:
 
     def tests_source(self, tests_module: str) -> str:
         """The test file: every case of every behaviour, in spec order."""
+        self.qualified = True
+        try:
+            return self._tests_source(tests_module)
+        finally:
+            self.qualified = False
+
+    def _tests_source(self, tests_module: str) -> str:
         tpl = self.template_for("tests")
         cases = [self.case(b, c) for b in self.spec.behaviors for c in b.tests]
         return tpl.fill({**self.common(), "tests_module": tests_module,

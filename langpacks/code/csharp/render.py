@@ -12,7 +12,6 @@
 """
 from __future__ import annotations
 
-import dataclasses
 
 from polyglot.body import nodes as n
 from polyglot.codegen.render import Rendered, Renderer as Base
@@ -27,30 +26,9 @@ typeof uint ulong unchecked unsafe ushort using virtual void volatile while""".s
 
 
 class Renderer(Base):
-    def __init__(self, pack, spec, module, runtime="", case_prefix=None):
-        naming = dataclasses.replace(pack.naming, reserved=pack.naming.reserved | {module})
-        super().__init__(dataclasses.replace(pack, naming=naming), spec, module, runtime, case_prefix)
-        self.qualify = False
-
-    def type_name(self, name: str) -> str:
-        local = super().type_name(name)
-        return f"{self.module}.{local}" if self.qualify else local
-
-    def apply(self, base, operands, result, extra=None, arg_types=None) -> Rendered:
-        if base == "call_behavior" and self.qualify:
-            extra = {**(extra or {}), "name": f"{self.module}.{extra['name']}"}
-        return super().apply(base, operands, result, extra, arg_types)
-
-    def tests_source(self, tests_module: str) -> str:
-        self.qualify = True
-        try:
-            return super().tests_source(tests_module)
-        finally:
-            self.qualify = False
-
     def field_name(self, record: str, name: str) -> str:
         field = super().field_name(record, name)
-        return field + "_" if field == super().type_name(record) else field
+        return field + "_" if field == self.top.get(record, "type") else field
 
     def record(self, r: Record) -> str:
         tpl = self.template_for("record")

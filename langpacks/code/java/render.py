@@ -13,7 +13,6 @@ Data cannot say these things:
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 
 from polyglot.body import nodes as n
@@ -41,12 +40,6 @@ def _used_imports(source: str) -> str:
 
 
 class Renderer(Base):
-    def __init__(self, pack, spec, module, runtime="", case_prefix=None):
-        # a record or enum named like the module's class would be a nested type of itself
-        naming = dataclasses.replace(pack.naming, reserved=pack.naming.reserved | {module})
-        super().__init__(dataclasses.replace(pack, naming=naming), spec, module, runtime, case_prefix)
-        self.qualify = False
-
     def type(self, t: Type) -> str:
         if not t.args:
             return super().type(t)
@@ -57,15 +50,6 @@ class Renderer(Base):
     def boxed_type(self, t: Type) -> str:
         text = self.type(t)
         return _BOXED.get(text, text)
-
-    def type_name(self, name: str) -> str:
-        local = super().type_name(name)
-        return f"{self.module}.{local}" if self.qualify else local
-
-    def apply(self, base, operands, result, extra=None, arg_types=None) -> Rendered:
-        if base == "call_behavior" and self.qualify:
-            extra = {**(extra or {}), "name": f"{self.module}.{extra['name']}"}
-        return super().apply(base, operands, result, extra, arg_types)
 
     def expr_Compare(self, e: n.Compare) -> Rendered:
         primitive = _PRIMITIVE.get(e.left.type.name) if not e.left.type.args else None
@@ -94,8 +78,4 @@ class Renderer(Base):
         return _used_imports(super().module_source())
 
     def tests_source(self, tests_module: str) -> str:
-        self.qualify = True
-        try:
-            return _used_imports(super().tests_source(tests_module))
-        finally:
-            self.qualify = False
+        return _used_imports(super().tests_source(tests_module))
