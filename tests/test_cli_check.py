@@ -102,7 +102,7 @@ def test_schema_accepts_every_example():
 def test_schema_unknown_locale():
     result = invoke("schema", "--locale", "xx")
     assert result.exit_code == 2
-    assert result.stderr.strip() == "<input>: error: unknown locale `xx`"
+    assert result.stderr.strip() == "--locale: error: unknown locale `xx`"
 
 
 def test_help_shows_examples():

@@ -44,7 +44,10 @@ def option(name: str) -> Iterator[None]:
     try:
         yield
     except SpecError as err:
-        err.file = err.file or name
+        if err.file is None:
+            err.file = name
+            if err.path == name:
+                err.path = None
         raise
 
 

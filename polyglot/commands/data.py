@@ -61,7 +61,8 @@ def synth(n: int, langs: str, seed: int, out_dir: str, split_by: str, augment: i
       polyglot data synth --n 500 --langs en,ru,zh --seed 7 -o data/small --json
       polyglot data synth --n 2000 --split-by combo -o data/combo --force
     """
-    codes = resolve_languages(",".join(split_list(langs, "--langs")))
+    with option("--langs"):
+        codes = resolve_languages(",".join(split_list(langs, "--langs")))
     with option("-o"):
         check_out_dir(out_dir, must_be_empty=not force)  # now, not after the sampling
     if progress is None:

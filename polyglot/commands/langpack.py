@@ -153,7 +153,7 @@ def check_pack(name: str, specs_dir: str | None, no_verify: bool, as_json: bool)
 
         known = [*code_pack_dirs(), *human_pack_files()]
         if name not in known:
-            raise SpecError(f"unknown language pack `{name}`", hint=did_you_mean(name, known))
+            raise SpecError(f"unknown language pack `{name}`", file="NAME", hint=did_you_mean(name, known))
         pack_h = load_human_pack(name)
         step("human pack schema", True, pack_h.name)
         ok = True

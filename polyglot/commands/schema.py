@@ -32,7 +32,7 @@ def command(locale: str | None, output: str | None, force: bool) -> None:
 
         packs = human_packs()
         if locale not in packs:
-            raise SpecError(f"unknown locale `{locale}`", hint=did_you_mean(locale, list(packs)))
+            raise SpecError(f"unknown locale `{locale}`", file="--locale", hint=did_you_mean(locale, list(packs)))
         for alias, key in packs[locale].alias_to_key.items():
             if alias != key:
                 aliases.setdefault(key, []).append(alias)

@@ -49,7 +49,8 @@ def command(spec: str, targets: str, output: str | None, verify: bool, force: bo
       polyglot translate examples/cart.vibee --to all -o out/ --force --json
       polyglot translate words_only.vibee --to go --model v0 -k 16
     """
-    names = resolve_targets(",".join(split_list(targets, "--to")))
+    with option("--to"):
+        names = resolve_targets(",".join(split_list(targets, "--to")))
     if output is None and len(names) > 1 and not as_json:
         raise click.UsageError("several target languages need -o DIR (or --json)")
     if output is not None:

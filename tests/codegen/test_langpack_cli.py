@@ -57,4 +57,4 @@ def test_check_without_verify():
 def test_check_unknown_pack():
     result = run("langpack", "check", "rusty")
     assert result.exit_code == 2
-    assert result.stderr.strip() == "<input>: error: unknown language pack `rusty` (did you mean `rust`?)"
+    assert result.stderr.strip() == "NAME: error: unknown language pack `rusty` (did you mean `rust`?)"

@@ -55,7 +55,7 @@ def test_several_targets_need_an_output_dir():
 def test_unknown_language_exit_2_with_hint():
     result = run("translate", CART, "--to", "pyhton")
     assert result.exit_code == 2
-    assert result.stderr.strip() == "<input>: error: unknown target language `pyhton` (did you mean `python`?)"
+    assert result.stderr.strip() == "--to: error: unknown target language `pyhton` (did you mean `python`?)"
 
 
 def test_bad_spec_exit_2(tmp_path):

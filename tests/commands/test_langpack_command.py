@@ -54,4 +54,4 @@ def test_a_code_pack_is_written_whole_or_not_at_all(run):
 def test_check_unknown_pack_with_json(run):
     result = run("langpack", "check", "klingon", "--json")
     assert result.code == 2
-    assert result.json["error"]["text"] == "<input>: error: unknown language pack `klingon` (did you mean `kotlin`?)"
+    assert result.json["error"]["text"] == "NAME: error: unknown language pack `klingon` (did you mean `kotlin`?)"

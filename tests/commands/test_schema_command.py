@@ -24,4 +24,4 @@ def test_output_inside_a_file(run):
 
 def test_an_empty_locale_is_not_ignored(run):
     result = run("schema", "--locale", "")
-    assert (result.code, result.stdout, result.line) == (2, "", "<input>: error: unknown locale ``")
+    assert (result.code, result.stdout, result.line) == (2, "", "--locale: error: unknown locale ``")

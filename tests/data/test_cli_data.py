@@ -53,7 +53,7 @@ def test_bad_arguments_exit_2(tmp_path):
     out = str(tmp_path / "x")
     result = invoke("--n", "3", "--langs", "en,kk", "-o", out)
     assert result.exit_code == 2
-    assert result.stderr.startswith("<input>: error: --langs: unknown human language `kk`")
+    assert result.stderr.startswith("--langs: error: unknown human language `kk`")
     for args in (["--n", "0"], ["--split-by", "seed"], ["--valid-frac", "0.7"], ["--augment", "-1"], []):
         result = invoke(*args, "-o", out) if args else invoke("--n", "3")
         assert result.exit_code == 2, args
