@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from polyglot.errors import SpecError
@@ -31,6 +31,28 @@ def write_atomic(path: str | os.PathLike, data: Data) -> None:
         SpecError: the path cannot be written; nothing is left behind.
     """
     write_files({path: data}, force=True)
+
+
+def write_atomic_by(path: str | os.PathLike, write: Callable[[Path], None]) -> None:
+    """Like `write_atomic`, for a library that writes files itself (safetensors): `write`
+    fills a temp file next to `path`, which is then fsynced and renamed over `path`.
+
+    Raises:
+        SpecError: the path cannot be written; nothing is left behind.
+    """
+    path = check_new_file(path, force=True)
+    make_dirs(path.parent)
+    tmp = _stage(path, b"")
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException as err:
+        tmp.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            raise _os_error("cannot write", err, path) from err
+        raise
 
 
 def write_files(files: Mapping[str | os.PathLike, Data], *, force: bool = False) -> list[Path]:

@@ -19,7 +19,6 @@ import json
 import math
 import os
 from dataclasses import asdict, dataclass, fields
-from pathlib import Path
 
 import torch
 import torch.nn as nn
@@ -28,6 +27,7 @@ from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_model, save_model
 
 from polyglot.errors import SpecError
+from polyglot.io import write_atomic_by
 from polyglot.nmt.attention import attention
 
 CONFIG_KEY = "nmt_config"  # safetensors metadata key holding the NMTConfig as JSON
@@ -324,10 +324,8 @@ class NMT(nn.Module):
 
     def save(self, path: str | os.PathLike) -> None:
         """Write weights to safetensors with the config as JSON metadata; whole or not at all."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        save_model(self, str(tmp), metadata={CONFIG_KEY: json.dumps(asdict(self.config))})
-        os.replace(tmp, path)
+        metadata = {CONFIG_KEY: json.dumps(asdict(self.config))}
+        write_atomic_by(path, lambda tmp: save_model(self, str(tmp), metadata=metadata))
 
     @classmethod
     def load(cls, path: str | os.PathLike, device: str | torch.device = "cpu") -> "NMT":

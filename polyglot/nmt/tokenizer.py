@@ -31,6 +31,7 @@ from pathlib import Path
 import sentencepiece as spm
 
 from polyglot.errors import SpecError, did_you_mean
+from polyglot.io import write_atomic
 
 HUMAN_LANGUAGES = (
     "en", "ru", "zh", "es", "ar", "hi", "ja", "ko", "de", "fr",
@@ -176,10 +177,7 @@ class Tokenizer:
 
     def save(self, path: str | os.PathLike) -> None:
         """Write the serialized model; the file appears whole or not at all."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(self.model_proto)
-        os.replace(tmp, path)
+        write_atomic(path, self.model_proto)
 
     @property
     def vocab_size(self) -> int:
