@@ -31,5 +31,5 @@ def test_write_atomic_into_a_file_is_a_located_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(SpecError) as err:
         write_atomic(blocker / "out.txt", "data")
-    assert err.value.message == "cannot create a folder here: a file is in the way"
+    assert err.value.message == "cannot write here: a file is in the way"
     assert blocker.read_text() == "x"
