@@ -659,15 +659,23 @@ class Renderer:
         for p in b.params:
             if p.name not in inputs:
                 raise SpecError(f"test case `{case.name}` of `{b.name}` gives no value for `{p.name}`")
-            args.append(self.expr(value_node(inputs[p.name], p.type, self.spec)).text)
-        call = self.apply("call_behavior", [], b.returns, {"name": self.qualified_name(name),
-                                                           "args": self.pack.join("args").join(args)})
-        values["call"] = call.text
+            args.append(self.case_value(self.expr(value_node(inputs[p.name], p.type, self.spec))))
+        values["call"] = self.case_call(name, args, b.returns)
         if case.raises:
             return self.template_for("case_raises", b.returns).fill(values)
-        values["expected"] = self.expr(value_node(case.expected, b.returns, self.spec)).text
-        values["tol"] = self.literal(case.tolerance, FLOAT).text
+        values["expected"] = self.case_value(self.expr(value_node(case.expected, b.returns, self.spec)))
+        values["tol"] = self.case_value(self.literal(case.tolerance, FLOAT))
         return self.template_for("case", b.returns).fill(values)
+
+    def case_value(self, value: Rendered) -> str:
+        """An argument, expected value or tolerance of a test case, as the case writes it
+        (languages that apply functions by juxtaposition want atoms)."""
+        return value.text
+
+    def case_call(self, name: str, args: Sequence[str], returns: Type | None) -> str:
+        """The call of a behaviour in a test case, through the `call_behavior` template."""
+        return self.apply("call_behavior", [], returns, {"name": self.qualified_name(name),
+                                                         "args": self.pack.join("args").join(args)}).text
 
     def case_ids(self) -> list[str]:
         return [self.case_id(b, c) for b in self.spec.behaviors for c in b.tests]

@@ -14,15 +14,13 @@ literal.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 
 from polyglot.body import nodes as n
 from polyglot.codegen.naming import Scope
 from polyglot.codegen.pack import ATOM
 from polyglot.codegen.render import Rendered
 from polyglot.codegen.render import Renderer as Base
-from polyglot.codegen.values import value_node
-from polyglot.errors import SpecError
-from polyglot.spec.ir import Behavior, TestCase
 from polyglot.spec.types import FLOAT, Type
 
 
@@ -85,23 +83,8 @@ class Renderer(Base):
     def atom(self, r: Rendered) -> str:
         return r.text if r.prec >= ATOM else self.pack.literals["paren"].fill({"0": r.text})
 
-    def case(self, b: Behavior, case: TestCase) -> str:
-        """A test case; the call applies the behaviour to its arguments as atoms."""
-        if b.body is None:
-            return super().case(b, case)
-        self.scope = self.top.child()
-        inputs = dict(case.inputs)
-        name = self.top.get(b.name, "function")
-        args = []
-        for p in b.params:
-            if p.name not in inputs:
-                raise SpecError(f"test case `{case.name}` of `{b.name}` gives no value for `{p.name}`")
-            args.append(self.atom(self.expr(value_node(inputs[p.name], p.type, self.spec))))
-        call = Rendered(" ".join([name, *args]), 90 if args else ATOM)
-        values = {**self.common(), "id": self.quote(self.case_id(b, case)), "function": name,
-                  "call": self.atom(call)}
-        if case.raises:
-            return self.template_for("case_raises", b.returns).fill(values)
-        values["expected"] = self.atom(self.expr(value_node(case.expected, b.returns, self.spec)))
-        values["tol"] = self.atom(self.literal(case.tolerance, FLOAT))
-        return self.template_for("case", b.returns).fill(values)
+    def case_value(self, value: Rendered) -> str:
+        return self.atom(value)
+
+    def case_call(self, name: str, args: Sequence[str], returns: Type | None) -> str:
+        return self.atom(Rendered(" ".join([name, *args]), 90 if args else ATOM))

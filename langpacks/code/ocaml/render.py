@@ -10,15 +10,14 @@ test calls pass their arguments as atoms, and `()` when there are none.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from polyglot.body import nodes as n
 from polyglot.codegen.naming import Scope
 from polyglot.codegen.pack import ATOM
 from polyglot.codegen.render import Rendered
 from polyglot.codegen.render import Renderer as Base
-from polyglot.codegen.values import value_node
-from polyglot.errors import SpecError
-from polyglot.spec.ir import Behavior, TestCase
-from polyglot.spec.types import FLOAT
+from polyglot.spec.types import FLOAT, Type
 
 _APPLY = 90  # function application
 _PIPE = 40   # |> binds like a comparison
@@ -99,22 +98,8 @@ class Renderer(Base):
             return Rendered(kept, _APPLY)
         return Rendered(f"{kept} |> List.map (fun {var} -> {self.expr(elt).text})", _PIPE)
 
-    def case(self, b: Behavior, case: TestCase) -> str:
-        """A test case; the call applies the behaviour to its arguments as atoms."""
-        if b.body is None:
-            return super().case(b, case)
-        self.scope = self.top.child()
-        inputs = dict(case.inputs)
-        name = self.top.get(b.name, "function")
-        args = []
-        for p in b.params:
-            if p.name not in inputs:
-                raise SpecError(f"test case `{case.name}` of `{b.name}` gives no value for `{p.name}`")
-            args.append(self.atom(self.expr(value_node(inputs[p.name], p.type, self.spec)), _APPLY + 1))
-        values = {**self.common(), "id": self.quote(self.case_id(b, case)), "function": name,
-                  "call": " ".join([name, *(args or ["()"])])}
-        if case.raises:
-            return self.template_for("case_raises", b.returns).fill(values)
-        values["expected"] = self.atom(self.expr(value_node(case.expected, b.returns, self.spec)), _APPLY + 1)
-        values["tol"] = self.atom(self.literal(case.tolerance, FLOAT), _APPLY + 1)
-        return self.template_for("case", b.returns).fill(values)
+    def case_value(self, value: Rendered) -> str:
+        return self.atom(value, _APPLY + 1)
+
+    def case_call(self, name: str, args: Sequence[str], returns: Type | None) -> str:
+        return " ".join([name, *(args or ["()"])])  # a function of no parameter takes ()
