@@ -546,6 +546,10 @@ class Renderer:
             return ""
         escaped = []
         for line in lines:
+            # Shown, not kept: an invisible character in a comment is at best noise, at
+            # worst a bidirectional control that makes the code read otherwise than it runs.
+            line = "".join(f"<U+{ord(ch):04X}>" if unicodedata.category(ch) in _INVISIBLE else ch
+                           for ch in line)
             for bad, good in c["doc_escapes"].items():
                 line = line.replace(bad, good)
             escaped.append(line)
