@@ -44,7 +44,7 @@ from polyglot.data.augment import AUGMENTATIONS, Variant, augment
 from polyglot.data.describe import Words, describe_sample
 from polyglot.data.sample import constructs, sample, to_json
 from polyglot.errors import SpecError, did_you_mean
-from polyglot.io import write_atomic
+from polyglot.io import check_out_dir, write_files
 from polyglot.langpacks import HumanPack, human_packs
 from polyglot.spec.ir import Behavior, Body, Constant, Enum, Field, Param, Record, Spec, TestCase
 from polyglot.spec.types import parse_type
@@ -396,7 +396,8 @@ def uses_constants(record: Mapping[str, Any]) -> bool:
 
 
 def write_dataset(dataset: Dataset, out_dir: str | os.PathLike[str], force: bool = False) -> list[Path]:
-    """Write ``train.jsonl``, ``valid.jsonl``, ``test.jsonl`` and ``stats.json``, each atomically.
+    """Write ``train.jsonl``, ``valid.jsonl``, ``test.jsonl`` and ``stats.json``: all of
+    them or, on any failure, none.
 
     Args:
         dataset: from `synthesize`.
@@ -409,19 +410,12 @@ def write_dataset(dataset: Dataset, out_dir: str | os.PathLike[str], force: bool
     Raises:
         SpecError: `out_dir` is a file, or a non-empty folder without `force`.
     """
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise SpecError("output path is not a folder", file=str(out))
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise SpecError("output folder is not empty", file=str(out), hint="pass --force to overwrite")
-    written = []
-    for split in SPLITS:
-        path = out / f"{split}.jsonl"
-        write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in dataset.splits[split]))
-        written.append(path)
-    path = out / "stats.json"
-    write_atomic(path, json.dumps(dataset.stats, ensure_ascii=False, indent=2) + "\n")
-    return written + [path]
+    out = check_out_dir(out_dir, must_be_empty=not force)
+    files: dict[Path, str] = {
+        out / f"{split}.jsonl": "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in dataset.splits[split])
+        for split in SPLITS}
+    files[out / "stats.json"] = json.dumps(dataset.stats, ensure_ascii=False, indent=2) + "\n"
+    return write_files(files, force=True)
 
 
 def read_records(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
