@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from polyglot.errors import SpecError
@@ -73,12 +73,7 @@ def write_files(files: Mapping[str | os.PathLike, Data], *, force: bool = False)
     Raises:
         SpecError: a target exists (without `force`) or is a folder, or cannot be written.
     """
-    targets = {check_new_file(p, force=True): data for p, data in files.items()}
-    existing = sorted(str(p) for p in targets if _exists(p))
-    if existing and not force:
-        raise SpecError(f"refusing to overwrite {len(existing)} existing file(s): "
-                        + ", ".join(existing[:5]) + (" ..." if len(existing) > 5 else ""),
-                        hint="pass --force to overwrite")
+    targets = dict(zip(check_new_files(files, force=force), files.values()))
     created: list[Path] = []
     staged: list[tuple[Path, Path]] = []  # (temp file, target)
     try:
@@ -97,6 +92,29 @@ def write_files(files: Mapping[str | os.PathLike, Data], *, force: bool = False)
                 raise _os_error("cannot write", err, path) from err
             raise
     return list(targets)
+
+
+def check_new_files(paths: Iterable[str | os.PathLike], *, force: bool = False) -> list[Path]:
+    """Fail now, before any work, if some of `paths` could not be written later.
+
+    Args:
+        paths: the files a command will write together (`write_files`).
+        force: existing files may be replaced.
+
+    Returns:
+        The paths as `Path` objects, in the order given.
+
+    Raises:
+        SpecError: a path is a folder or has a file in the way, or (without `force`)
+            some already exist -- all of those are named.
+    """
+    targets = [check_new_file(p, force=True) for p in paths]
+    existing = sorted(str(p) for p in targets if _exists(p))
+    if existing and not force:
+        raise SpecError(f"refusing to overwrite {len(existing)} existing file(s): "
+                        + ", ".join(existing[:5]) + (" ..." if len(existing) > 5 else ""),
+                        hint="pass --force to overwrite")
+    return targets
 
 
 def make_dirs(folder: str | os.PathLike) -> list[Path]:

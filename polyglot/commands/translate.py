@@ -9,7 +9,7 @@ import click
 
 from polyglot.codegen import load_code_pack, project_problems, render_project, resolve_targets, verify_project
 from polyglot.commands._common import MAX_SEED, option, read_spec_arg, split_list
-from polyglot.io import check_out_dir, write_files
+from polyglot.io import check_new_files, check_out_dir, write_files
 
 
 @click.command("translate")
@@ -57,17 +57,19 @@ def command(spec: str, targets: str, output: str | None, verify: bool, force: bo
         with option("-o"):
             check_out_dir(output, must_be_empty=False)  # before a model spends minutes
     parsed = read_spec_arg(spec, on_warning=lambda w: click.echo(str(w), err=True))
-    parsed, proposals = _fill_bodies(parsed, model_dir, candidates=candidates, method=method, seed=seed)
     packs = {name: load_code_pack(name) for name in names}
+    if output is not None and model_dir is not None:
+        # the files a spec makes do not depend on its bodies: refuse now, not after the model
+        stubs = {name: render_project(packs[name], [parsed]) for name in names}
+        with option("-o"):
+            check_new_files(_planned(output, stubs), force=force)
+    parsed, proposals = _fill_bodies(parsed, model_dir, candidates=candidates, method=method, seed=seed)
     projects = {name: render_project(packs[name], [parsed]) for name in names}
     problems = {name: project_problems(packs[name], projects[name]) for name in names}
 
     written: dict[str, list[str]] = {name: [] for name in names}
     if output is not None:
-        planned: dict[Path, tuple[str, str]] = {}
-        for name, project in projects.items():
-            folder = Path(output) if len(names) == 1 else Path(output) / name
-            planned.update({folder / path: (name, text) for path, text in project.files.items()})
+        planned = _planned(output, projects)
         with option("-o"):
             write_files({path: text for path, (_, text) in planned.items()}, force=force)
         for path, (name, _) in planned.items():
@@ -102,6 +104,15 @@ def command(spec: str, targets: str, output: str | None, verify: bool, force: bo
             click.echo(f"wrote {path}", err=True)
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _planned(output: str, projects: dict) -> dict[Path, tuple[str, str]]:
+    """``path -> (language, text)`` of every file under -o: one folder per language if several."""
+    planned: dict[Path, tuple[str, str]] = {}
+    for name, project in projects.items():
+        folder = Path(output) if len(projects) == 1 else Path(output) / name
+        planned.update({folder / path: (name, text) for path, text in project.files.items()})
+    return planned
 
 
 def _fill_bodies(spec, model_dir: str | None, **options) -> tuple:

@@ -105,3 +105,17 @@ def test_a_folder_that_is_not_a_model(run):
     Path("m/model.safetensors").write_bytes(b"not a model")
     result = run("translate", "cart.vibee", "--to", "python", "--model", "m")
     assert (result.code, result.line) == (2, "m: error: not a model folder: missing tokenizer.model")
+
+
+def test_existing_outputs_are_refused_before_the_model_is_read(run):
+    # the model folder is broken too: the file in the way is reported first, so a real
+    # model would not have spent minutes proposing bodies that cannot be written
+    Path("m").mkdir()
+    Path("out").mkdir()
+    Path("out/cart.py").write_bytes(b"mine\n")
+    result = run("translate", "cart.vibee", "--to", "python", "-o", "out", "--model", "m")
+    assert (result.code, result.line) == (
+        2, "-o: error: refusing to overwrite 1 existing file(s): out/cart.py (pass --force to overwrite)")
+    assert Path("out/cart.py").read_bytes() == b"mine\n"
+    result = run("translate", "cart.vibee", "--to", "python", "-o", "out", "--model", "m", "--force")
+    assert (result.code, result.line) == (2, "m: error: not a model folder: missing tokenizer.model")
