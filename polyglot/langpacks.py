@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import json
+import keyword
 import os
 import re
 import tomllib
@@ -37,6 +38,7 @@ from anyascii import anyascii
 import polyglot
 from polyglot.errors import SpecError, did_you_mean
 from polyglot.spec.keys import CANONICAL_KEYS, DECORATIVE_KEYS, UNIVERSAL_ALIASES
+from polyglot.spec.names import normal_name
 
 ENV_VAR = "POLYGLOT_PATH"
 ENTRY_POINT_GROUP = "polyglot.langpacks"
@@ -224,12 +226,23 @@ def unknown_choice(word: str, choices: Sequence[str]) -> dict[str, str | None]:
 # Human packs: the format
 # ---------------------------------------------------------------------------------------
 
-#: Top-level fields of a human pack, in file order; all but the last two are required.
+#: Top-level fields of a human pack, in file order; all but the last three are required.
 HUMAN_PACK_FIELDS = ("code", "name", "native_name", "script", "direction", "word_separator",
-                     "sacrebleu_tokenizer", "keys", "templates", "types", "transliteration")
+                     "sacrebleu_tokenizer", "keys", "templates", "types", "transliteration", "names")
 _HUMAN_STRING_FIELDS = HUMAN_PACK_FIELDS[:7]
-_HUMAN_OPTIONAL = frozenset({"types", "transliteration"})
-_HUMAN_TABLES = frozenset({"keys", "types", "transliteration", "templates"})
+_HUMAN_OPTIONAL = frozenset({"types", "transliteration", "names"})
+#: The keys of ``[names]``: identifiers in the language's own words (all but `list_suffix` required).
+HUMAN_NAMES_FIELDS = ("records", "fields", "lists", "scalars", "list_suffix")
+#: ``[names.fields]``, ``[names.lists]``, ``[names.scalars]``: the types each must name, every one.
+HUMAN_NAME_TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "fields": ("Int", "Float", "String", "Bool"),
+    "lists": ("Int", "Float", "String"),
+    "scalars": ("Int", "Float", "String", "Bool"),
+})
+#: Appended to a record list's singular for a second name for a list of records (`товар_2`).
+HUMAN_NAMES_LIST_SUFFIX = "_2"
+_HUMAN_TABLES = frozenset({"keys", "types", "transliteration", "templates", "names",
+                           *(f"names.{t}" for t in HUMAN_NAME_TYPES)})
 
 #: ISO 15924 script names a pack may declare (``Japanese`` = Han + Hiragana + Katakana).
 SCRIPTS = ("Arabic", "Armenian", "Bengali", "Cyrillic", "Devanagari", "Ethiopic", "Georgian",
@@ -272,6 +285,12 @@ HUMAN_TEMPLATE_PLACEHOLDERS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "join": ("items", "sep"),
     "abs": ("x",),
     "concat": ("a", "b"),
+    "at_least": ("a", "b"),
+    "at_most": ("a", "b"),
+    "round": ("x",),
+    "round_to": ("x", "digits"),
+    "split": ("x", "sep"),
+    "average": ("expr", "item", "items"),
     "given_list": ("items",),
     "given_value": ("x",),
     "when_computed": ("x",),
@@ -298,6 +317,27 @@ def _reserved_meanings() -> dict[str, str | None]:
 
 
 @dataclass(frozen=True)
+class HumanNames:
+    """Identifiers in a language's own words, for synthetic specs written by its speakers.
+
+    Args:
+        records: (record type, a list of it, one of it); the last names a loop variable, so
+            it differs from the type's name.
+        fields: field names by field type (`HUMAN_NAME_TYPES["fields"]`).
+        lists: (list, one element) parameter names by element type; the element names the
+            loop variable.
+        scalars: parameter names by type.
+        list_suffix: makes a second name for a list of records (``товар_2``).
+    """
+
+    records: tuple[tuple[str, str, str], ...]
+    fields: Mapping[str, tuple[str, ...]]
+    lists: Mapping[str, tuple[tuple[str, str], ...]]
+    scalars: Mapping[str, tuple[str, ...]]
+    list_suffix: str = HUMAN_NAMES_LIST_SUFFIX
+
+
+@dataclass(frozen=True)
 class HumanPack:
     """A human language: its key aliases, type names, transliteration and templates.
 
@@ -314,6 +354,7 @@ class HumanPack:
         types: built-in type name -> localized names.
         transliteration: character -> ASCII, applied before the generic transliteration
             (lowercase entries already extended to their uppercase forms).
+        names: identifiers in the language's own words, or None (``[names]`` is optional).
         source: the file the pack was read from, if any.
 
     Derived: ``alias_to_key`` maps every alias (exactly as written, NFC) to its canonical
@@ -331,6 +372,7 @@ class HumanPack:
     templates: Mapping[str, tuple[str, ...]]
     types: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     transliteration: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    names: HumanNames | None = None
     source: Path | None = None
     alias_to_key: Mapping[str, str] = field(init=False, repr=False, compare=False)
     type_alias_to_type: Mapping[str, str] = field(init=False, repr=False, compare=False)
@@ -397,6 +439,7 @@ class _HumanPackReader:
             templates=self._templates(self._table(data, "templates")),
             types=self._types(self._table(data, "types")),
             transliteration=self._transliteration(self._table(data, "transliteration")),
+            names=self._names(self._table(data, "names")) if "names" in data else None,
             source=source,
         )
 
@@ -517,6 +560,99 @@ class _HumanPackReader:
             if upper != char and len(upper) == 1 and upper not in given:
                 overrides[upper] = value[:1].upper() + value[1:]
         return MappingProxyType(dict(sorted(overrides.items())))
+
+    def _names(self, table: dict[str, Any]) -> HumanNames:
+        for key in table:
+            if key not in HUMAN_NAMES_FIELDS:
+                raise self._names_error("unknown field", [key], **unknown_choice(key, HUMAN_NAMES_FIELDS))
+        for key in HUMAN_NAMES_FIELDS[:-1]:
+            if key not in table:
+                raise self.src.error("missing field", ["names", key])
+        suffix = table.get("list_suffix", HUMAN_NAMES_LIST_SUFFIX)
+        if not isinstance(suffix, str):
+            raise self.src.error("wrong type", ["names", "list_suffix"], expected="a string",
+                                 found=describe_toml_value(suffix))
+        if not ("x" + suffix).isidentifier() or "x" + suffix != normal_name("x" + suffix):
+            raise self.src.error("list suffix must continue an identifier", ["names", "list_suffix"],
+                                 expected="letters, digits and `_`", found=describe_toml_value(suffix))
+        records = self._tuples(["names", "records"], table["records"], 3, "[type, list of it, one of it]")
+        for i, (record, _, singular) in enumerate(records):
+            if singular == record:
+                raise self.src.error(f"`{record}` names both the record and one of it", ["names", "records", i, 2],
+                                     needle=singular, nth=1, hint="the last word names a loop variable "
+                                     "over a list of records, so it must differ from the type's name")
+        by_type: dict[str, Any] = {}
+        for kind, types in HUMAN_NAME_TYPES.items():
+            sub = table[kind]
+            if not isinstance(sub, dict):
+                raise self.src.error("wrong type", ["names", kind], expected="a table of names by type",
+                                     found=describe_toml_value(sub))
+            for t in sub:
+                if t not in types:
+                    raise self._names_error("unknown type", [kind, t], **unknown_choice(t, types))
+            found: dict[str, Any] = {}
+            for t in types:
+                if t not in sub:
+                    raise self._names_error("missing type", [kind, t])
+                if kind == "lists":
+                    found[t] = self._tuples(["names", kind, t], sub[t], 2, "[list, one element]")
+                else:
+                    found[t] = tuple(self._identifiers(["names", kind, t], sub[t]))
+            by_type[kind] = MappingProxyType(found)
+        return HumanNames(records, by_type["fields"], by_type["lists"], by_type["scalars"], suffix)
+
+    def _names_error(self, message: str, path: list[str | int], needle: str | None = None, nth: int = 0,
+                     **extra: Any) -> SpecError:
+        """An error inside ``[names.<kind>]``: found under that header, else at ``kind =`` in ``[names]``."""
+        header = f"names.{path[0]}"
+        line, column = _locate(self.src.text, [header, *path[1:]], self.src.tables | {header}, needle, nth)
+        if line is None:
+            line, column = _locate(self.src.text, ["names", path[0]], self.src.tables, needle, nth)
+        return SpecError(message, file=self.src.file, line=line, column=column,
+                         path=_format_path(["names", *path]), **extra)
+
+    def _error_at(self, path: list[str | int], message: str, needle: str | None = None, nth: int = 0,
+                  **extra: Any) -> SpecError:
+        if len(path) > 2 and path[1] in HUMAN_NAME_TYPES:
+            return self._names_error(message, path[1:], needle, nth, **extra)
+        return self.src.error(message, path, needle, nth, **extra)
+
+    def _identifiers(self, path: list[str | int], value: Any, distinct: bool = True) -> list[str]:
+        """A non-empty array of identifiers of the body language, as Python reads them."""
+        if not isinstance(value, list) or not value:
+            raise self._error_at(path, "wrong type", expected="a non-empty array of identifiers",
+                                 found=describe_toml_value(value))
+        names: list[str] = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str):
+                raise self._error_at([*path, i], "wrong type", expected="an identifier",
+                                     found=describe_toml_value(item))
+            name = unicodedata.normalize("NFC", item)
+            if not name.isidentifier() or keyword.iskeyword(name) or normal_name(name) != name:
+                raise self._error_at([*path, i], f"`{item}` is not a valid identifier", needle=item,
+                                     expected="letters, digits and `_`, not starting with a digit, "
+                                     "not a keyword, in NFKC form")
+            if distinct and name in names:
+                raise self._error_at([*path, i], f"duplicate name `{name}`", needle=item, nth=names.count(name))
+            names.append(name)
+        return names
+
+    def _tuples(self, path: list[str | int], value: Any, size: int, shape: str) -> tuple[tuple[str, ...], ...]:
+        """A non-empty array of arrays of `size` identifiers each (a record's words, a list's)."""
+        if not isinstance(value, list) or not value:
+            raise self._error_at(path, "wrong type", expected=f"a non-empty array of {shape}",
+                                 found=describe_toml_value(value))
+        found: list[tuple[str, ...]] = []
+        for i, group in enumerate(value):
+            if not isinstance(group, list) or len(group) != size:
+                raise self._error_at([*path, i], "wrong shape", expected=shape,
+                                     found=describe_toml_value(group) if not isinstance(group, list)
+                                     else f"{len(group)} names")
+            words = tuple(self._identifiers([*path, i], group, distinct=False))
+            if words[0] in (w[0] for w in found):
+                raise self._error_at([*path, i, 0], f"duplicate name `{words[0]}`", needle=words[0], nth=1)
+            found.append(words)
+        return tuple(found)
 
     def _templates(self, table: dict[str, Any]) -> Mapping[str, tuple[str, ...]]:
         constructs = tuple(HUMAN_TEMPLATE_PLACEHOLDERS)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import metadata
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from polyglot.langpacks import (
     human_packs, infer_locale, load_human_pack, parse_human_pack, transliterate,
 )
 from polyglot.spec.keys import CANONICAL_KEYS
+from polyglot.spec.types import FLOAT, list_of
+
+FLOAT_LIST = list_of(FLOAT)
 
 CODES = ("en ru zh es ar hi ja ko de fr pt it nl pl tr vi th he el sw").split()
 
@@ -364,3 +368,136 @@ def test_bad_entry_point(monkeypatch):
     assert str(err.value) == ("entry point bad = no_such_module_xyz: error: cannot load language pack "
                               "entry point: No module named 'no_such_module_xyz'")
 
+
+
+# -- [names]: identifiers in the language's own words --------------------------------------
+
+NAMES = """
+[names]
+records = [["Ding", "dinge", "ding"], ["Kiste", "kisten", "kiste"]]
+list_suffix = "_b"
+
+[names.fields]
+Int = ["anzahl", "jahr"]
+Float = ["preis"]
+String = ["titel"]
+Bool = ["aktiv"]
+
+[names.lists]
+Int = [["zahlen", "zahl"]]
+Float = [["preise", "preis"]]
+String = [["wörter", "wort"]]
+
+[names.scalars]
+Int = ["grenze"]
+Float = ["faktor"]
+String = ["trenner"]
+Bool = ["streng"]
+"""
+
+
+def names_error(old: str, new: str) -> tuple[str, str]:
+    """The error for the test pack with `NAMES` edited, and the edited text."""
+    text = pack_text() + NAMES
+    assert old in text
+    text = text.replace(old, new, 1)
+    return error_for(text), text
+
+
+def test_shipped_names(packs):
+    assert sorted(c for c, p in packs.items() if p.names) == ["ar", "el", "he", "hi", "ja", "ko", "ru", "zh"]
+    ru = packs["ru"].names
+    assert ru.records[0] == ("Товар", "товары", "товар")
+    assert ru.fields["Int"] == ("количество", "возраст", "год", "остаток")
+    assert ru.lists["String"][2] == ("строки", "строка")
+    assert ru.scalars["Bool"] == ("флаг", "строго")
+    assert ru.list_suffix == "_2"
+    assert packs["zh"].names.lists["Int"][0] == ("数字列表", "数")
+    assert packs["en"].names is None  # English names are the language-neutral styles
+
+
+def test_names_parsed():
+    names = parse_human_pack(pack_text() + NAMES, "xx.toml").names
+    assert names.records == (("Ding", "dinge", "ding"), ("Kiste", "kisten", "kiste"))
+    assert dict(names.fields) == {"Int": ("anzahl", "jahr"), "Float": ("preis",), "String": ("titel",),
+                                  "Bool": ("aktiv",)}
+    assert dict(names.lists) == {"Int": (("zahlen", "zahl"),), "Float": (("preise", "preis"),),
+                                 "String": (("wörter", "wort"),)}
+    assert names.scalars["String"] == ("trenner",) and names.list_suffix == "_b"
+    assert parse_human_pack(pack_text(), "xx.toml").names is None
+
+
+@pytest.mark.parametrize("old, new, snippet, expected", [
+    ('list_suffix = "_b"', 'list_sufix = "_b"', "list_sufix",
+     "names.list_sufix: unknown field (did you mean `list_suffix`?)"),
+    ('records = [["Ding", "dinge", "ding"], ["Kiste", "kisten", "kiste"]]\n', "", "[names]\n",
+     "names.records: missing field"),
+    ('records = [["Ding", "dinge", "ding"], ["Kiste", "kisten", "kiste"]]', 'records = []', "records",
+     "names.records: wrong type; expected a non-empty array of [type, list of it, one of it], found an empty array"),
+    ('["Kiste", "kisten", "kiste"]', '["Kiste", "kisten"]', "records",
+     "names.records[1]: wrong shape; expected [type, list of it, one of it], found 2 names"),
+    ('"dinge"', '"2dinge"', "2dinge",
+     "names.records[0][1]: `2dinge` is not a valid identifier; expected letters, digits and `_`, "
+     "not starting with a digit, not a keyword, in NFKC form"),
+    ('"ding"]', '"Ding"]', 'Ding"]',
+     "names.records[0][2]: `Ding` names both the record and one of it (the last word names a loop variable "
+     "over a list of records, so it must differ from the type's name)"),
+    ('["Kiste", "kisten", "kiste"]', '["Ding", "kisten", "kiste"]', 'Ding", "kisten"',
+     "names.records[1][0]: duplicate name `Ding`"),
+    ('list_suffix = "_b"', 'list_suffix = "-b"', 'list_suffix',
+     'names.list_suffix: list suffix must continue an identifier; expected letters, digits and `_`, found "-b"'),
+    ('Int = ["anzahl", "jahr"]', 'Int = ["anzahl", "for"]', "for",
+     "names.fields.Int[1]: `for` is not a valid identifier; expected letters, digits and `_`, "
+     "not starting with a digit, not a keyword, in NFKC form"),
+    ('Int = ["anzahl", "jahr"]', 'Int = ["anzahl", "anzahl"]', 'anzahl"]',
+     "names.fields.Int[1]: duplicate name `anzahl`"),
+    ('Int = ["anzahl", "jahr"]', 'Int = ["anzahl", 3]', 'Int = ["anzahl", 3]',
+     "names.fields.Int[1]: wrong type; expected an identifier, found an integer"),
+    ('Bool = ["aktiv"]', 'Bool = []', 'Bool = []',
+     "names.fields.Bool: wrong type; expected a non-empty array of identifiers, found an empty array"),
+    ('Bool = ["aktiv"]', 'Boolean = ["aktiv"]', "Boolean",
+     "names.fields.Boolean: unknown type (did you mean `Bool`?)"),
+    ('Float = [["preise", "preis"]]\n', "", "[names.lists]",
+     "names.lists.Float: missing type"),
+    ('String = [["wörter", "wort"]]', 'String = [["wörter", "wort", "w"]]', 'String = [["wörter"',
+     "names.lists.String[0]: wrong shape; expected [list, one element], found 3 names"),
+    ('String = [["wörter", "wort"]]', 'String = [["wörter", "ﬁle"]]', "ﬁle",
+     "names.lists.String[0][1]: `ﬁle` is not a valid identifier; expected letters, digits and `_`, "
+     "not starting with a digit, not a keyword, in NFKC form"),
+    ('[names.scalars]\nInt = ["grenze"]', '[names.scalars]\nInt = "grenze"', 'Int = "grenze"',
+     'names.scalars.Int: wrong type; expected a non-empty array of identifiers, found "grenze"'),
+])
+def test_names_errors(old, new, snippet, expected):
+    message, text = names_error(old, new)
+    assert message == f"xx.toml:{at(text, snippet)}: error: {expected}"
+
+
+def test_names_errors_in_inline_tables():
+    text = pack_text() + NAMES.replace("[names.scalars]\n", "").replace(
+        'Int = ["grenze"]\nFloat = ["faktor"]\nString = ["trenner"]\nBool = ["streng"]\n', "")
+    text = text.replace('list_suffix = "_b"',
+                        'list_suffix = "_b"\nscalars = {Int = ["grenze"], Float = ["faktor"], String = ["a b"], '
+                        'Bool = ["streng"]}')
+    assert error_for(text).startswith(f"xx.toml:{at(text, 'a b')}: error: names.scalars.String[0]: `a b` is not")
+    text = (pack_text() + NAMES).replace("[names.fields]", "[names.felds]")
+    assert error_for(text) == f"xx.toml:{at(text, '[names.felds]')}: error: names.felds: unknown field " \
+                              "(did you mean `fields`?)"
+
+
+def test_a_user_pack_with_names_brings_native_identifiers(tmp_path, monkeypatch):
+    import random
+
+    from polyglot.data.names import native_vocabularies, pick_vocabulary
+    from polyglot.data.sample import Namer, sample
+
+    write_pack(tmp_path, "xx", pack_text() + NAMES)
+    monkeypatch.setenv("POLYGLOT_PATH", str(tmp_path))
+    natives = native_vocabularies()
+    assert sorted(natives) == ["ar", "el", "he", "hi", "ja", "ko", "ru", "xx", "zh"]
+    assert natives["xx"].style == "native:xx" and natives["xx"].list_suffix == "_b"
+    drawn = {pick_vocabulary(random.Random(i), langs=["xx", "en"]).style for i in range(60)}
+    assert "native:xx" in drawn and not {s for s in drawn if s.startswith("native:")} - {"native:xx"}
+    s = next(s for s in (sample(random.Random(f"user/{i}")) for i in range(300)) if s.style == "native:xx")
+    words = {w for r in NAMES.split("\n") for w in re.findall(r'"(\w+)"', r)}
+    assert s.params and all(p.name in words or p.name.startswith(("ding", "kiste")) for p in s.params), s.params
+    assert Namer(random.Random(0), natives["xx"]).param(FLOAT_LIST) == "preise"

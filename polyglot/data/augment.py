@@ -12,6 +12,7 @@ The first two change the sample, so the result is checked and its test cases re-
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -47,12 +48,14 @@ class Variant:
         return "synonyms" in self.kinds
 
 
-def augment(sample: Sample, rng: random.Random) -> Variant:
+def augment(sample: Sample, rng: random.Random, langs: Collection[str] | None = None) -> Variant:
     """A random non-empty set of augmentations applied to `sample`.
 
     Args:
         sample: a checked sample.
         rng: chooses the augmentations and the new names.
+        langs: the languages the variant will be described in (new names in one
+            language's own words are drawn only among these; None: any).
 
     Returns:
         The `Variant`, already validated.
@@ -61,7 +64,7 @@ def augment(sample: Sample, rng: random.Random) -> Variant:
     chosen = {k for k in usable if rng.random() < CHANCE[k]} or {rng.choice(usable)}
     kinds = tuple(k for k in AUGMENTATIONS if k in chosen)
     if "rename" in chosen:
-        sample = rename(sample, rng)
+        sample = rename(sample, rng, langs)
     if "reorder" in chosen:
         sample = reorder(sample, rng)
     if chosen & {"rename", "reorder"}:
@@ -98,23 +101,24 @@ def reorder(sample: Sample, rng: random.Random) -> Sample:
     return replace(sample, params=tuple(sample.params[i] for i in order), tests=tests)
 
 
-def rename(sample: Sample, rng: random.Random) -> Sample:
+def rename(sample: Sample, rng: random.Random, langs: Collection[str] | None = None) -> Sample:
     """Every identifier replaced by a fresh one, consistently everywhere.
 
     Args:
         sample: the behaviour.
         rng: draws the new names.
+        langs: the languages it will be described in (see `augment`).
 
     Returns:
         The renamed sample; no old parameter, loop-variable, record or enum name is kept.
     """
-    return _Renamer(sample, rng).sample()
+    return _Renamer(sample, rng, langs).sample()
 
 
 class _Renamer:
-    def __init__(self, sample: Sample, rng: random.Random) -> None:
+    def __init__(self, sample: Sample, rng: random.Random, langs: Collection[str] | None) -> None:
         self.old = sample
-        self.namer = Namer(rng)
+        self.namer = Namer(rng, langs=langs)
         # Reserve every old name, so that each one changes.
         self.namer.used.update(n.value for n in sample.tree.walk() if n.op == "name")
         self.namer.used.update(v for n in sample.tree.walk() for k, v in n.parts if k == "item")

@@ -30,6 +30,7 @@ import ast
 import json
 import os
 import random
+import statistics
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from tqdm import tqdm
 from polyglot.body.check import BodyContext, check_body
 from polyglot.data.augment import AUGMENTATIONS, Variant, augment
 from polyglot.data.describe import Words, describe_sample
+from polyglot.data.names import native_language
 from polyglot.data.sample import constructs, sample, to_json
 from polyglot.errors import SpecError, did_you_mean
 from polyglot.io import check_out_dir, write_files
@@ -278,13 +280,17 @@ def synthesize(n: int, langs: Sequence[str], seed: int = 0, split_by: str = "ran
     dropped: Counter = Counter()
     groups: list[list[dict[str, Any]]] = []
     for i in tqdm(range(n), desc="synth", unit="sample", file=sys.stderr, disable=not progress):
-        base = sample(random.Random(f"{seed}/sample/{i}"), dropped)
+        base = sample(random.Random(f"{seed}/sample/{i}"), dropped, langs=langs)
         origin = f"s{i:06d}"
         variants = [Variant(base)]
-        variants += [augment(base, random.Random(f"{seed}/augment/{i}/{k}")) for k in range(1, augment_per_sample + 1)]
+        variants += [augment(base, random.Random(f"{seed}/augment/{i}/{k}"), langs)
+                     for k in range(1, augment_per_sample + 1)]
         group = []
         for k, variant in enumerate(variants):
-            words = {lang: describe_variant(variant, packs[lang], f"{seed}/words/{origin}/{lang}") for lang in langs}
+            # names in one language's own words are described in that language only
+            own = native_language(variant.sample.style)
+            words = {lang: describe_variant(variant, packs[lang], f"{seed}/words/{origin}/{lang}")
+                     for lang in ([own] if own else langs)}
             group.append(to_record(origin if k == 0 else f"{origin}.a{k}", origin, variant, words))
         groups.append(group)
     shapes = [tuple(g[0]["constructs"]) for g in groups]
@@ -375,8 +381,8 @@ def _stats(splits: Mapping[str, list[dict[str, Any]]], langs: list[str], dropped
     stats["samples"] = {s: sum(not r["augment"] for r in splits[s]) for s in SPLITS}
     stats["per_language"] = {lang: {
         **{s: sum(lang in r["words"] for r in splits[s]) for s in SPLITS},
-        "mean_then_chars": round(sum(len(r["words"][lang]["then"]) for s in SPLITS for r in splits[s])
-                                 / max(1, sum(len(splits[s]) for s in SPLITS)), 2),
+        "mean_then_chars": round(statistics.fmean([len(r["words"][lang]["then"]) for s in SPLITS
+                                                   for r in splits[s] if lang in r["words"]] or [0]), 2),
     } for lang in langs}
     stats["uses_constants"] = sum(uses_constants(r) for s in SPLITS for r in splits[s])
     stats["identifier_styles"] = dict(sorted(Counter(

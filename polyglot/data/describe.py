@@ -5,7 +5,8 @@ filled with the words for its children, recursively; identifiers and literals ap
 they are written in the body, except that a constant is named or given by its value
 ("more than MAX_ITEMS" or "more than 100") and a fraction may be a percentage (0.2 as
 "20%"), as people write them. Word order is the template's, and the templates are written
-in each language's own order, so no language needs code here.
+in each language's own order, so no language needs code here. A shape made of several
+constructs that people name with one word (an average) is said with that word.
 """
 from __future__ import annotations
 
@@ -42,10 +43,23 @@ def describe(node: Node, pack: HumanPack, rng: random.Random) -> str:
     """
     if node.op in LEAVES:
         return leaf_words(node, rng)
+    node = said_as(node)
     template = rng.choice(pack.templates[node.op])
     fills = {name: child if isinstance(child, str) else describe(child, pack, rng)
              for name, child in node.parts}
     return template.format(**fills)
+
+
+def said_as(node: Node) -> Node:
+    """`node` as the construct people would name it: a shape of several constructs that has
+    its own words becomes that construct (`sum(e for x in xs) / len(xs)` is an `average`).
+    """
+    if node.op == "divide":
+        total, size = node.part("a"), node.part("b")
+        if (isinstance(total, Node) and total.op == "sum" and isinstance(size, Node) and size.op == "length"
+                and size.part("x") == total.part("items")):
+            return Node("average", node.type, total.parts)
+    return node
 
 
 def leaf_words(node: Node, rng: random.Random) -> str:

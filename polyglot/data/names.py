@@ -5,6 +5,8 @@ Hand-written specs name things every way: `xs` and `n`, `line_items` and `unit_p
 language's own script (`текст`, `学生们`). A model that saw only one style learns the
 names, not to copy them from the signature. Each `Vocabulary` is one style; a sample draws
 one (`pick_vocabulary`), and its parameters, records, fields and loop variables come from it.
+The styles here are language-neutral; the words in a language's own script are that human
+pack's ``[names]`` table (docs/human-langpacks.md), so a new pack brings its own.
 
 A record's singular word names the loop variable over a list of it, so it must differ from
 the record's own name (`Item` / `item`, `طالب` / `الطالب`).
@@ -13,7 +15,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Collection, Mapping
+
+from polyglot.langpacks import HumanPack, human_packs
+
+
+#: How a style in a language's own words is named: `native:ru`.
+NATIVE_PREFIX = "native:"
 
 
 @dataclass(frozen=True)
@@ -21,7 +29,7 @@ class Vocabulary:
     """Names for every role, by type name.
 
     Args:
-        style: `plain`, `short`, `long`, `camel` or `native:<lang>`.
+        style: `plain`, `short`, `long`, `camel` or `native:<lang>` (`NATIVE_PREFIX`).
         records: (record, plural, singular): a record type, the words for a list of it and one of it.
         fields: field names by field type.
         lists: (plural, singular) list-parameter names by element type; the singular names
@@ -139,82 +147,58 @@ CAMEL = Vocabulary(
 )
 
 
-def _native(lang: str, records, fields, lists, scalars) -> Vocabulary:
-    return Vocabulary(f"native:{lang}", tuple(records),
-                      dict(zip(("Int", "Float", "String", "Bool"), fields)),
-                      dict(zip(("Int", "Float", "String"), lists)),
-                      dict(zip(("Int", "Float", "String", "Bool"), scalars)), list_suffix="_2")
+def native_vocabulary(pack: HumanPack) -> Vocabulary | None:
+    """The `native:<code>` style of a pack that has ``[names]``, else None."""
+    names = pack.names
+    if names is None:
+        return None
+    return Vocabulary(f"{NATIVE_PREFIX}{pack.code}", names.records, names.fields, names.lists, names.scalars,
+                      names.list_suffix)
 
 
-#: Identifiers in the script of each language that has its own.
-NATIVE = {v.style.split(":")[1]: v for v in (
-    _native("ru", [("Товар", "товары", "товар"), ("Заказ", "заказы", "заказ"), ("Студент", "студенты", "студент"),
-                   ("Сотрудник", "сотрудники", "сотрудник")],
-            [("количество", "возраст", "год", "остаток"), ("цена", "вес", "оценка", "сумма"),
-             ("имя", "название", "город", "код"), ("активен", "оплачен", "готово")],
-            [(("числа", "число"), ("баллы", "балл"), ("возрасты", "возраст")),
-             (("цены", "цена"), ("веса", "вес"), ("температуры", "т")),
-             (("слова", "слово"), ("имена", "имя"), ("строки", "строка"))],
-            [("порог", "лимит", "количество", "минимум"), ("ставка", "коэффициент", "скидка", "налог"),
-             ("текст", "префикс", "разделитель", "слово"), ("флаг", "строго")]),
-    _native("zh", [("学生", "学生们", "学员"), ("订单", "订单列表", "单"), ("商品", "商品列表", "货")],
-            [("数量", "年龄", "库存"), ("价格", "分数", "重量"), ("姓名", "名称", "城市"), ("有效", "已付款")],
-            [(("数字列表", "数"), ("分数列表", "分"), ("年龄列表", "龄")),
-             (("价格列表", "价"), ("温度列表", "温度"), ("重量列表", "重")),
-             (("单词", "词"), ("名字列表", "名"), ("标签列表", "标签"))],
-            [("阈值", "上限", "数目"), ("税率", "折扣", "系数"), ("文本", "前缀", "分隔符"), ("标志", "严格")]),
-    _native("ja", [("商品", "商品リスト", "品"), ("注文", "注文リスト", "注文項目"), ("学生", "学生リスト", "生徒")],
-            [("数量", "年齢", "在庫"), ("価格", "点数", "重さ"), ("名前", "題名", "都市"), ("有効", "支払済み")],
-            [(("数値リスト", "数値"), ("点数リスト", "点"), ("年齢リスト", "歳")),
-             (("価格リスト", "価格"), ("気温リスト", "気温"), ("重量リスト", "重量")),
-             (("単語リスト", "単語"), ("名前リスト", "名前"), ("タグ一覧", "タグ"))],
-            [("しきい値", "上限", "件数"), ("税率", "割引率", "係数"), ("テキスト", "接頭辞", "区切り"), ("フラグ", "厳密")]),
-    _native("ko", [("상품", "상품들", "상품항목"), ("주문", "주문들", "주문건"), ("직원", "직원들", "사원")],
-            [("수량", "나이", "재고"), ("가격", "점수", "무게"), ("이름", "제목", "도시"), ("활성", "결제됨")],
-            [(("숫자들", "숫자"), ("점수들", "점수"), ("나이들", "나이")),
-             (("가격들", "가격"), ("온도들", "온도"), ("무게들", "무게")),
-             (("단어들", "단어"), ("이름들", "이름"), ("태그들", "태그"))],
-            [("기준값", "한도", "개수"), ("세율", "할인율", "배율"), ("텍스트", "접두사", "구분자"), ("플래그", "엄격")]),
-    _native("ar", [("طالب", "الطلاب", "الطالب"), ("طلب", "الطلبات", "الطلب"), ("منتج", "المنتجات", "المنتج")],
-            [("الكمية", "العمر", "المخزون"), ("السعر", "الدرجة", "الوزن"), ("الاسم", "العنوان", "المدينة"),
-             ("نشط", "مدفوع")],
-            [(("الأرقام", "رقم"), ("الدرجات", "درجة"), ("الأعمار", "عمر")),
-             (("الأسعار", "سعر"), ("الأوزان", "وزن"), ("القراءات", "قراءة")),
-             (("الكلمات", "كلمة"), ("الأسماء", "اسم"), ("الوسوم", "وسم"))],
-            [("الحد", "العتبة", "العدد"), ("النسبة", "الخصم", "المعامل"), ("النص", "البادئة", "الفاصل"),
-             ("صارم", "مفعل")]),
-    _native("hi", [("छात्र", "छात्र_सूची", "विद्यार्थी"), ("ऑर्डर", "ऑर्डर_सूची", "आदेश"),
-                   ("कर्मचारी", "कर्मचारी_सूची", "कर्मी")],
-            [("मात्रा", "उम्र", "स्टॉक"), ("कीमत", "अंक", "वजन"), ("नाम", "शीर्षक", "शहर"), ("सक्रिय", "भुगतान")],
-            [(("संख्याएँ", "संख्या"), ("अंक_सूची", "अंक"), ("उम्रें", "उम्र")),
-             (("कीमतें", "कीमत"), ("तापमान_सूची", "तापमान"), ("वजन_सूची", "वजन")),
-             (("शब्द_सूची", "शब्द"), ("नाम_सूची", "नाम"), ("टैग_सूची", "टैग"))],
-            [("सीमा", "दहलीज", "गिनती"), ("दर", "छूट", "गुणांक"), ("पाठ", "उपसर्ग", "विभाजक"), ("सख्त", "चालू")]),
-    _native("el", [("Προϊόν", "προϊόντα", "προϊόν"), ("Παραγγελία", "παραγγελίες", "παραγγελία"),
-                   ("Μαθητής", "μαθητές", "μαθητής")],
-            [("ποσότητα", "ηλικία", "απόθεμα"), ("τιμή", "βαθμός", "βάρος"), ("όνομα", "τίτλος", "πόλη"),
-             ("ενεργό", "πληρωμένο")],
-            [(("αριθμοί", "αριθμός"), ("βαθμοί", "βαθμός"), ("ηλικίες", "ηλικία")),
-             (("τιμές", "τιμή"), ("θερμοκρασίες", "θ"), ("βάρη", "βάρος")),
-             (("λέξεις", "λέξη"), ("ονόματα", "όνομα"), ("ετικέτες", "ετικέτα"))],
-            [("όριο", "κατώφλι", "πλήθος"), ("συντελεστής", "έκπτωση", "φόρος"), ("κείμενο", "πρόθεμα", "διαχωριστικό"),
-             ("σημαία", "αυστηρό")]),
-    _native("he", [("מוצר", "המוצרים", "המוצר"), ("הזמנה", "ההזמנות", "ההזמנה"), ("תלמיד", "התלמידים", "התלמיד")],
-            [("כמות", "גיל", "מלאי"), ("מחיר", "ציון", "משקל"), ("שם", "כותרת", "עיר"), ("פעיל", "שולם")],
-            [(("מספרים", "מספר"), ("ציונים", "ציון"), ("גילים", "גיל")),
-             (("מחירים", "מחיר"), ("טמפרטורות", "טמפ"), ("משקלים", "משקל")),
-             (("מילים", "מילה"), ("שמות", "שם"), ("תגיות", "תגית"))],
-            [("סף", "מגבלה", "מונה"), ("שיעור", "הנחה", "מקדם"), ("טקסט", "קידומת", "מפריד"), ("דגל", "קפדני")]),
-)}
+def native_vocabularies(packs: Mapping[str, HumanPack] | None = None) -> dict[str, Vocabulary]:
+    """Identifiers in the language's own words, by code, for every pack with ``[names]``.
 
-#: How often each style is drawn for a sample (native: one of `NATIVE`, at random).
+    Args:
+        packs: code -> pack; default every pack found (`human_packs`), so a user pack with
+            ``[names]`` on POLYGLOT_PATH takes part with no code change.
+
+    Returns:
+        code -> its `Vocabulary`, sorted by code.
+    """
+    packs = human_packs() if packs is None else packs
+    found = {code: native_vocabulary(packs[code]) for code in sorted(packs)}
+    return {code: v for code, v in found.items() if v is not None}
+
+
+def native_language(style: str) -> str | None:
+    """The language a `native:<code>` style is written in; None for the others.
+
+    A sample whose names are in one language's words reads naturally only in that
+    language's sentences.
+    """
+    return style[len(NATIVE_PREFIX):] if style.startswith(NATIVE_PREFIX) else None
+
+
+#: How often each style is drawn for a sample (native: one of `native_vocabularies`, at random).
 STYLES = (("plain", 0.45), ("short", 0.15), ("long", 0.12), ("camel", 0.12), ("native", 0.16))
 _BY_STYLE = {v.style: v for v in (PLAIN, SHORT, LONG, CAMEL)}
 
 
-def pick_vocabulary(rng: random.Random) -> Vocabulary:
-    """One style's vocabulary, drawn by `STYLES`' weights."""
+def pick_vocabulary(rng: random.Random, langs: Collection[str] | None = None,
+                    packs: Mapping[str, HumanPack] | None = None) -> Vocabulary:
+    """One style's vocabulary, drawn by `STYLES`' weights.
+
+    Args:
+        rng: draws the style, then the language of a native one.
+        langs: the languages the sample will be described in: a native style is drawn
+            only among these (None: any pack with ``[names]``). With none of them having
+            ``[names]``, a native draw falls back to `plain`.
+        packs: code -> pack; default every pack found.
+    """
     style = rng.choices([s for s, _ in STYLES], [w for _, w in STYLES])[0]
     if style == "native":
-        return NATIVE[rng.choice(sorted(NATIVE))]
+        natives = native_vocabularies(packs)
+        codes = [code for code in natives if langs is None or code in langs]
+        return natives[rng.choice(codes)] if codes else PLAIN
     return _BY_STYLE[style]

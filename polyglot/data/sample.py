@@ -18,7 +18,7 @@ import math
 import random
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Collection, Iterator, Mapping
 
 from polyglot.body.check import BodyContext, check_body
 from polyglot.body.evaluate import EvalError, evaluate
@@ -78,6 +78,12 @@ FORMS: Mapping[str, Form] = {
     "join": Form("{sep}.join({items})", slots={"sep": ATOM}),
     "abs": Form("abs({x})"),
     "concat": Form("{a} + {b}", ADD, {"a": ADD, "b": MUL}),
+    "at_least": Form("{a} >= {b}", CMP, {"a": ADD, "b": ADD}),
+    "at_most": Form("{a} <= {b}", CMP, {"a": ADD, "b": ADD}),
+    "round": Form("round({x})"),
+    "round_to": Form("round({x}, {digits})"),
+    "split": Form("{x}.split({sep})", slots={"x": ATOM}),
+    "average": Form("sum({expr} for {item} in {items}) / len({items})", MUL, _ITER),
 }
 #: Parts that hold an identifier, not a sub-expression.
 NAME_PARTS = ("item", "field")
@@ -192,7 +198,9 @@ VERBS = {
     "upper": ("shout", "upper"), "lower": ("quiet", "lower"), "contains": ("has", "includes"),
     "field": ("get", "read"), "is_empty": ("is_empty", "none"), "reverse": ("reverse", "flip"),
     "sort": ("sort", "order"), "join": ("join", "glue"), "abs": ("magnitude", "absolute"),
-    "concat": ("concat", "append"),
+    "concat": ("concat", "append"), "at_least": ("reaches", "at_least"), "at_most": ("within", "at_most"),
+    "round": ("round", "whole"), "round_to": ("round", "rounded"), "split": ("split", "parts"),
+    "average": ("average", "mean"),
 }
 
 
@@ -202,11 +210,14 @@ class Namer:
     Args:
         rng: draws the names (and the vocabulary, when none is given).
         vocab: the naming style; default one drawn by `pick_vocabulary`.
+        langs: the languages the sample will be described in; a style in one language's
+            own words is drawn only among these (None: any).
     """
 
-    def __init__(self, rng: random.Random, vocab: Vocabulary | None = None) -> None:
+    def __init__(self, rng: random.Random, vocab: Vocabulary | None = None,
+                 langs: Collection[str] | None = None) -> None:
         self.rng = rng
-        self.vocab = pick_vocabulary(rng) if vocab is None else vocab
+        self.vocab = pick_vocabulary(rng, langs) if vocab is None else vocab
         self.used: set[str] = set()  # membership only; never iterated
         self.singular: dict[str, str] = {}  # list parameter -> its loop-variable word
         self.nouns: dict[str, tuple[str, str]] = {}  # record -> (plural, singular)
@@ -325,13 +336,16 @@ class Dropped(Exception):
         self.reason = reason
 
 
-def sample(rng: random.Random, dropped: Counter | None = None, tries: int = 200) -> Sample:
+def sample(rng: random.Random, dropped: Counter | None = None, tries: int = 200,
+           langs: Collection[str] | None = None) -> Sample:
     """Draw one checked, evaluated, non-constant sample.
 
     Args:
         rng: the only source of randomness.
         dropped: counts the draws thrown away, by reason (`no_body`, `errors`, `constant`).
         tries: draws to make before giving up.
+        langs: the languages it will be described in: names in one language's own words
+            are drawn only for these (None: for any pack with ``[names]``).
 
     Returns:
         The `Sample`.
@@ -343,15 +357,15 @@ def sample(rng: random.Random, dropped: Counter | None = None, tries: int = 200)
     """
     for _ in range(tries):
         try:
-            return _draw(rng)
+            return _draw(rng, langs)
         except Dropped as why:
             if dropped is not None:
                 dropped[why.reason] += 1
     raise RuntimeError(f"no sample in {tries} draws")  # a sampler bug, not bad input
 
 
-def _draw(rng: random.Random) -> Sample:
-    namer = Namer(rng)
+def _draw(rng: random.Random, langs: Collection[str] | None = None) -> Sample:
+    namer = Namer(rng, langs=langs)
     records, enums, candidates = _world(rng, namer)
     constants = _constants(rng, namer, candidates)
     ret = _pick(rng, _RETURNS)(rng, records, enums, candidates)
@@ -607,6 +621,35 @@ class _Builder:
     def c_less_than(self, t, depth):
         return self._compare("less_than", t, depth)
 
+    def c_at_least(self, t, depth):
+        return self._compare("at_least", t, depth)
+
+    def c_at_most(self, t, depth):
+        return self._compare("at_most", t, depth)
+
+    def c_round(self, t, depth):
+        """`round(x)`: a Float to the nearest Int."""
+        return self._unary("round", t, FLOAT if t == INT else None, depth)
+
+    def c_round_to(self, t, depth):
+        """`round(x, 2)`: a Float to a few decimals."""
+        node = self._unary("round_to", t, FLOAT if t == FLOAT else None, depth)
+        if node is None:
+            return None
+        return Node("round_to", t, (*node.parts, ("digits", Node("literal", INT, value=self.rng.choice((1, 2, 2, 3))))))
+
+    def c_split(self, t, depth):
+        """`s.split(',')`: a String into its parts."""
+        if t != list_of(STRING):
+            return None
+        x = self.expr(STRING, depth)
+        if x is None or x.op in FIXED or x.op in ("upper", "lower"):
+            return None
+        seps = [self.constant(c) for c in self.constants if c.type == STRING and c.value]
+        sep = (self.rng.choice(seps) if seps and self.rng.random() < 0.3
+               else Node("literal", STRING, value=self.rng.choice(_SPLIT_SEPARATORS)))
+        return Node("split", t, (("x", x), ("sep", sep)))
+
     def c_equals(self, t, depth):
         if t != BOOL:
             return None
@@ -761,13 +804,13 @@ class _Builder:
         return node
 
     def c_average(self, t, depth):
-        """`sum(x.price for x in xs) / len(xs)`."""
+        """`sum(x.price for x in xs) / len(xs)`: the mean of a list, or of a field over one."""
         if t != FLOAT:
             return None
         total = self.c_sum(self.rng.choice((INT, FLOAT)), depth)
         if total is None or total.part("items").op != "name":
             return None
-        return Node("divide", t, (("a", total), ("b", Node("length", INT, (("x", total.part("items")),)))))
+        return Node("average", t, total.parts)
 
     def c_guarded_max(self, t, depth):
         """`max(xs) if len(xs) > 0 else None`, or `min`."""
@@ -792,9 +835,11 @@ _WEIGHTS = (
     ("greater_than", 1.0), ("less_than", 1.0), ("equals", 2.5), ("if_else", 0.5), ("upper", 2.0),
     ("lower", 2.0), ("contains", 1.5), ("field", 1.5), ("is_empty", 1.0), ("reverse", 1.0),
     ("sort", 2.0), ("join", 2.5), ("abs", 0.7), ("concat", 1.0),
-    ("chain", 2.0), ("average", 1.0), ("guarded_max", 1.5),
+    ("at_least", 1.0), ("at_most", 1.0), ("round", 1.2), ("round_to", 1.2), ("split", 2.0),
+    ("chain", 2.0), ("average", 1.5), ("guarded_max", 1.5),
 )
-_MIRROR = {"equals": "equals", "greater_than": "less_than", "less_than": "greater_than"}
+_MIRROR = {"equals": "equals", "greater_than": "less_than", "less_than": "greater_than",
+           "at_least": "at_most", "at_most": "at_least"}
 #: Children that make a construct pointless: sorting a sorted list, the largest of a
 #: reversed one, `abs` of a length, ...
 _POINTLESS = {
@@ -802,9 +847,11 @@ _POINTLESS = {
     "lower": ("upper", "lower"), "abs": ("abs", "length", "count"), "max": ("sort", "reverse"),
     "min": ("sort", "reverse"), "length": ("sort", "reverse", "map", "upper", "lower"),
     "is_empty": ("sort", "reverse", "map", "upper", "lower"),
+    "round": ("round_to",), "round_to": ("round_to",),
 }
 _STRING_LITERALS = ("a", "x", "ok", "the", "-", "!", "id_", "A")
 _SEPARATORS = (", ", "-", " ", "; ", "/", "")
+_SPLIT_SEPARATORS = (",", " ", ";", "-", ", ", "/")
 
 # -- test inputs and answers ----------------------------------------------------------------
 

@@ -39,12 +39,15 @@ def test_rename_replaces_every_identifier_and_keeps_the_answers():
 def test_rename_example():
     s = next(s for s in SAMPLES if s.records and "for" in s.body)
     new = rename(s, random.Random(0))
-    assert (s.body, new.body) == ("[product for product in product_list if product.rank in scores]",
-                                  "[товар for товар in товар_2 if товар.год in баллы]")
-    assert (s.name, new.name) == ("select_product_list", "select_товар_2")
-    assert [(r.name, [f.name for f in r.fields]) for r in new.records] == [("Товар", ["год", "код"])]
+    assert (s.body, new.body) == (
+        "sum(customer_order.days_overdue for customer_order in customer_orders) > "
+        "(10.0 * offset_days if len(customer_orders) == 0 else 10.0)",
+        "sum(товар.год for товар in товар_2) > (10.0 * минимум if len(товар_2) == 0 else 10.0)")
+    assert (s.name, new.name) == ("exceeds_offset_days", "exceeds_минимум")
+    assert [(r.name, [f.name for f in r.fields]) for r in new.records] == [("Товар", ["оценка", "код", "оплачен", "год"])]
     words = describe_sample(new, load_human_pack("en"), random.Random(1))
-    assert words.then == "the result is товар_2 filtered to those товар with баллы contains товар.год"
+    assert words.then == ("the result is the sum of товар.год over all товар in товар_2 > 10.0 multiplied by "
+                          "минимум if there is nothing in товар_2, otherwise 10.0")
 
 
 def test_reorder_changes_the_signature_not_the_body():

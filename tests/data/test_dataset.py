@@ -9,6 +9,7 @@ from polyglot.data.dataset import (SPLITS, construct_pairs, format_source, read_
                                    resolve_languages,
                                    source_text, split_combo, split_random, synthesize, target_text,
                                    write_dataset)
+from polyglot.data.names import native_language
 from polyglot.errors import SpecError
 
 LANGS = resolve_languages("all")
@@ -89,15 +90,19 @@ def test_different_seeds_differ(tmp_path):
 
 def test_records_are_multi_parallel_and_variants_stay_with_their_origin():
     data = synthesize(30, LANGS, seed=4, augment_per_sample=2)
-    ids, where = [], {}
+    ids, where, native = [], {}, 0
     for split in SPLITS:
         for r in data.splits[split]:
-            assert list(r["words"]) == LANGS
+            # names in one language's own words are described in that language only
+            own = native_language(r["style"])
+            assert list(r["words"]) == ([own] if own else LANGS)
+            native += bool(own)
             ids.append(r["id"])
             where.setdefault(r["origin"], set()).add(split)
             assert r["id"] == r["origin"] if not r["augment"] else r["id"].startswith(r["origin"] + ".a")
     assert len(ids) == len(set(ids)) == 90
     assert all(len(s) == 1 for s in where.values()) and len(where) == 30
+    assert 0 < native < 90  # both kinds occur with this seed
 
 
 def test_random_split_sizes():
@@ -158,3 +163,40 @@ def test_bad_languages(langs, message):
 def test_languages_in_the_order_given():
     assert resolve_languages("ru, en,ru") == ["ru", "en"]
     assert resolve_languages("all")[:3] == ["ar", "de", "el"] and len(LANGS) == 20
+
+
+def test_new_constructs_described_in_synthesized_records():
+    data = synthesize(120, ["en", "ru", "zh"], seed=7, augment_per_sample=0)
+    by_id = {r["id"]: r for split in SPLITS for r in data.splits[split]}
+    expected = {
+        "at_least": ("s000095", "'!' if minValue >= FEE else 'ok'", {
+            "en": "Return '!' when minValue is FEE or more, else 'ok'",
+            "ru": "вернуть при условии minValue как минимум FEE — '!', иначе 'ok'",
+            "zh": "返回minValue不低于1.5时为'!'，否则为'ok'"}),
+        "at_most": ("s000029", "min(prices) <= 0.25", {
+            "en": "Return the minimum of prices does not exceed 0.25",
+            "ru": "выдаёт наименьшее значение в prices <= 0.25",
+            "zh": "结果为prices中最小的元素至多为25%"}),
+        "round": ("s000062", "round(ratio * LIMIT)", {
+            "en": "It returns multiplies ratio by 5 rounded to the nearest whole number",
+            "ru": "возвращает округляет ratio * LIMIT до целого",
+            "zh": "输出最接近ratio乘LIMIT的整数"}),
+        "round_to": ("s000067", "round(1.5 + limit, 3)", {
+            "en": "It returns 1.5 + limit rounded to 3 decimal places",
+            "ru": "сумма 1.5 и limit, округлённое до 3 знаков после запятой",
+            "zh": "返回1.5加limit保留3位小数"}),
+        "split": ("s000118", "max(needle.split(';'))", {
+            "en": "the largest value in needle split on ';'",
+            "ru": "возвращает наибольшее значение в части needle, разделённые ';'",
+            "zh": "以';'为分隔符切分needle里最大的值"}),
+        "average": ("s000109", "threshold + 5 < sum(v for v in values) / len(values)", {
+            "en": "gives back adds 5 to threshold is smaller than the mean of v for each v of values",
+            "ru": "возвращает threshold плюс 5 меньше среднее значение v по всем v из values",
+            "zh": "输出threshold加上5 < values里各v的v的均值"}),
+    }
+    for construct, (id, body, then) in expected.items():
+        record = by_id[id]
+        assert construct in record["constructs"] and record["body"] == body
+        assert {lang: w["then"] for lang, w in record["words"].items()} == then, construct
+    used = {c for r in by_id.values() for c in r["constructs"]}
+    assert set(expected) <= used

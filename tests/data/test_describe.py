@@ -97,3 +97,47 @@ def test_constants_by_name_or_value_and_fractions_as_percentages():
     rate = Node("multiply", FLOAT, (("a", Node("name", FLOAT, value="x")), ("b", Node("literal", FLOAT, value=0.2))))
     said = {describe(rate, PACKS["en"], random.Random(i)) for i in range(40)}
     assert {"x times 20%", "x times 0.2"} <= said
+
+
+_n, _xs = Node("name", INT, value="n"), Node("name", list_of(INT), value="xs")
+_price = Node("name", FLOAT, value="price")
+_text = Node("name", Type("String"), value="text")
+_x = Node("name", INT, value="x")
+NEW_CONSTRUCTS = {
+    "at_least": Node("at_least", Type("Bool"), (("a", _n), ("b", Node("literal", INT, value=3)))),
+    "at_most": Node("at_most", Type("Bool"), (("a", _n), ("b", Node("const", INT, value=("LIMIT", 5))))),
+    "round": Node("round", INT, (("x", _price),)),
+    "round_to": Node("round_to", FLOAT, (("x", _price), ("digits", Node("literal", INT, value=2)))),
+    "split": Node("split", list_of(Type("String")), (("x", _text), ("sep", Node("literal", Type("String"), value=",")))),
+    "average": Node("average", FLOAT, (("expr", _x), ("item", "x"), ("items", _xs))),
+}
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("en", {"at_least": "n is at least 3", "at_most": "n is at most LIMIT",
+            "round": "price rounded to the nearest whole number", "round_to": "price rounded to 2 decimal places",
+            "split": "text split on ','", "average": "the average of x over all x in xs"}),
+    ("ru", {"at_least": "n не меньше 3", "at_most": "n не больше LIMIT", "round": "price, округлённое до целого",
+            "round_to": "price, округлённое до 2 знаков после запятой", "split": "строка text, разбитая по ','",
+            "average": "среднее значение x по всем x из xs"}),
+    ("zh", {"at_least": "n大于等于3", "at_most": "n小于等于LIMIT", "round": "price四舍五入取整",
+            "round_to": "price保留2位小数", "split": "按','分割text", "average": "xs中所有x的x的平均值"}),
+])
+def test_new_constructs_in_words(lang, said):
+    assert {c: describe(node, PACKS[lang], First()) for c, node in NEW_CONSTRUCTS.items()} == said
+
+
+def test_every_pack_says_every_new_construct_differently():
+    for lang in LANGS:
+        for construct, node in NEW_CONSTRUCTS.items():
+            texts = {describe(node, PACKS[lang], random.Random(i)) for i in range(30)}
+            assert len(texts) >= 2 and all("{" not in t for t in texts), (lang, construct, texts)
+
+
+def test_a_sum_over_the_length_of_its_list_is_said_as_an_average():
+    total = Node("sum", INT, (("expr", _x), ("item", "x"), ("items", _xs)))
+    mean = Node("divide", FLOAT, (("a", total), ("b", Node("length", INT, (("x", _xs),)))))
+    assert describe(mean, PACKS["en"], First()) == "the average of x over all x in xs"
+    other = Node("divide", FLOAT, (("a", total), ("b", Node("length", INT, (("x", Node("name", list_of(INT),
+                                                                                     value="ys")),)))))
+    assert describe(other, PACKS["en"], First()) == "the sum of x over all x in xs divided by the length of ys"

@@ -9,7 +9,7 @@ from polyglot.body.evaluate import EvalError, evaluate
 from polyglot.data.augment import Variant
 from polyglot.data.dataset import record_spec, to_record
 from polyglot.data.describe import Words
-from polyglot.data.names import NATIVE
+from polyglot.data.names import native_vocabularies
 from polyglot.data.sample import (FORMS, Dropped, Namer, Node, Sample, body_text, constructs, run_tests,
                                   sample)
 from polyglot.spec.ir import Param
@@ -70,9 +70,9 @@ def test_same_seed_same_sample_and_pinned():
     again = sample(random.Random("test/0"))
     assert again == SAMPLES[0]
     s = sample(random.Random("0/0"))
-    assert (s.name, s.body, str(s.returns)) == ("lower_ratio", "('the' if ratio < MAX_LEN else 'a').lower()", "String")
+    assert (s.name, s.body, str(s.returns)) == ("shout_ratio", "('id_' if ratio < MAX_LEN else 'x').upper()", "String")
     assert [(dict(c.inputs)["ratio"], c.expected) for c in s.tests] == [
-        (13.8, "the"), (33.13, "a"), (23.9, "a"), (40.0, "a"), (13.19, "the")]
+        (4.2, "ID_"), (25.6, "X"), (6.5, "ID_"), (-4.43, "ID_"), (16.39, "ID_")]
     assert [(c.name, c.value) for c in s.constants] == [("MAX_LEN", 20)]
 
 
@@ -94,6 +94,18 @@ def test_same_seed_same_sample_and_pinned():
         ("cond", Node("equals", BOOL, (("a", name("x", INT)), ("b", lit(0, INT))))))),),)),
      "len([x for x in xs if x == 0]) == 0"),
     (Node("join", STRING, (("items", name("ws", list_of(STRING))), ("sep", lit(", ", STRING)))), "', '.join(ws)"),
+    (Node("at_least", BOOL, (("a", Node("add", INT, (("a", name("a", INT)), ("b", lit(2, INT))))),
+                             ("b", name("n", INT)))), "a + 2 >= n"),
+    (Node("at_most", BOOL, (("a", name("a", INT)), ("b", lit(-1, INT)))), "a <= -1"),
+    (Node("round", INT, (("x", Node("divide", FLOAT, (("a", name("a", INT)), ("b", name("b", INT))))),)),
+     "round(a / b)"),
+    (Node("round_to", FLOAT, (("x", name("p", FLOAT)), ("digits", lit(2, INT)))), "round(p, 2)"),
+    (Node("split", list_of(STRING), (("x", Node("concat", STRING, (("a", name("s", STRING)),
+                                                                  ("b", lit("!", STRING))))),
+                                     ("sep", lit(",", STRING)))), "(s + '!').split(',')"),
+    (Node("multiply", FLOAT, (("a", name("k", FLOAT)), ("b", Node("average", FLOAT, (
+        ("expr", name("x", INT)), ("item", "x"), ("items", name("xs", list_of(INT)))))))),
+     "k * (sum(x for x in xs) / len(xs))"),
 ])
 def test_body_text_has_one_spelling_with_needed_parentheses(tree, text):
     assert body_text(tree) == text
@@ -130,7 +142,7 @@ def test_kept_cases_show_every_different_answer_first():
 
 def test_constants_are_declared_used_and_evaluated():
     using = [s for s in SAMPLES if s.uses_constants]
-    assert len(using) == 21  # 14% of samples
+    assert len(using) == 22  # 15% of samples
     for s in using:
         declared = {c.name for c in s.constants}
         assert {n.value[0] for n in s.tree.walk() if n.op == "const"} <= declared
@@ -139,7 +151,7 @@ def test_constants_are_declared_used_and_evaluated():
     assert unused  # specs declare constants a behaviour does not need
     first = using[0]
     assert (first.body, [(c.name, c.value) for c in first.constants]) == (
-        "sum(THRESHOLD * rate for rate in rates)", [("THRESHOLD", 5)])
+        "(上限 - BONUS) * BONUS_RATE", [("BONUS", 5), ("BONUS_RATE", 0.1)])
 
 
 def test_identifier_styles():
@@ -155,7 +167,9 @@ def test_identifier_styles():
 def test_native_identifiers_in_their_script():
     cyrillic = [s for s in SAMPLES if any("\u0400" <= ch <= "\u04ff" for p in s.params for ch in p.name)]
     assert cyrillic
-    for vocab in NATIVE.values():
+    natives = native_vocabularies()
+    assert sorted(natives) == ["ar", "el", "he", "hi", "ja", "ko", "ru", "zh"]
+    for vocab in natives.values():
         words = [*(w for r in vocab.records for w in r), *(w for ws in vocab.fields.values() for w in ws),
                  *(w for ps in vocab.lists.values() for p in ps for w in p), *(w for ws in vocab.scalars.values() for w in ws)]
         assert all(w.isidentifier() and not w.isascii() for w in words), vocab.style
@@ -165,6 +179,20 @@ def test_native_identifiers_in_their_script():
 def test_shapes_people_write():
     bodies = [s.body for s in SAMPLES]
     chains = [b for b in bodies if b.count(" if ") == 2 and b.count(" == ") == 2 and b.count(".") >= 2]
-    assert "'A' if tier == Tier.silver else 'id_' if tier == Tier.gold else 'ok'" in chains
+    assert "'x' if tier == Tier.silver else 'id_' if tier == Tier.bronze else 'a'" in chains
     assert any(b.endswith(" if len(inputLines) > 0 else None") for b in bodies)
-    assert "sum(v for v in arr) / len(arr)" in bodies
+    assert "sum(stockProduct.accountBalance for stockProduct in stockProducts) / len(stockProducts)" in bodies
+
+
+def test_native_styles_only_for_the_languages_asked_for():
+    from polyglot.data.names import native_language, pick_vocabulary
+
+    assert native_language("native:ru") == "ru" and native_language("plain") is None
+    styles = Counter(pick_vocabulary(random.Random(i), langs=["en", "zh", "fr"]).style for i in range(400))
+    assert {s for s in styles if s.startswith("native:")} == {"native:zh"}
+    styles = Counter(pick_vocabulary(random.Random(i), langs=["en", "fr"]).style for i in range(400))
+    assert not any(s.startswith("native:") for s in styles) and styles["plain"] > 200  # native draws -> plain
+    every = Counter(pick_vocabulary(random.Random(i)).style for i in range(400))
+    assert len({s for s in every if s.startswith("native:")}) == 8
+    drawn = {sample(random.Random(f"langs/{i}"), langs=["en", "ru"]).style for i in range(120)}
+    assert {s for s in drawn if s.startswith("native:")} == {"native:ru"}
