@@ -27,6 +27,11 @@ ORDERED = ("Int", "Float", "String")
 #: default recursion limit with room to spare, and no hand-written body comes near it.
 MAX_DEPTH = 100
 
+#: The one character no String may hold: R's strings cannot (`"a\\u0000b"` does not parse
+#: there, `rawToChar` refuses it, `intToUtf8` drops it), so a body or a value holding one
+#: could not mean the same in every target.
+NUL = "\x00"
+
 
 class BodyError(Exception):
     """A body problem at (line, col), both 1-based within the body source."""
@@ -272,6 +277,9 @@ class _Checker:
         if isinstance(v, float):
             return n.Literal(FLOAT, c, v)
         if isinstance(v, str):
+            if NUL in v:
+                raise self.fail(node, "a String may not hold a NUL character (U+0000)",
+                                "R's strings cannot hold one, so no target may")
             return n.Literal(STRING, c, v)
         raise self.fail(node, f"{type(v).__name__} literals are not supported")
 

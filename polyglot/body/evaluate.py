@@ -7,6 +7,7 @@ for Int and Float alike, `round` rounds half to even.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,6 +83,26 @@ def _int(value: int) -> int:
     if not INT64_MIN <= value <= INT64_MAX:
         raise EvalError("integer overflow")
     return value
+
+
+#: int() of text: one sign, ASCII digits, single underscores between digits (Python's).
+_INT_TEXT = re.compile(r"[+-]?[0-9]+(?:_[0-9]+)*")
+
+#: Characters str.isspace() and strip() count as whitespace that int() and float() do not
+#: strip (Python's rule): a number written next to one is an error.
+_NOT_NUMBER_SPACE = frozenset("\x1c\x1d\x1e\x1f")
+
+
+def _number_text(text: str) -> str | None:
+    """The text int() and float() read: `text` without the whitespace `strip()` removes.
+
+    None where Python's int() and float() would refuse it whatever the number: a
+    separator U+001C..U+001F anywhere, or a non-ASCII character left after stripping.
+    """
+    if not _NOT_NUMBER_SPACE.isdisjoint(text):
+        return None
+    stripped = text.strip()
+    return stripped if stripped.isascii() else None
 
 
 def _range_length(r: range) -> int:
@@ -297,7 +318,10 @@ class _Machine:
                 for v in args[0]:
                     total = _int(total + v)
                 return total
-            return sum(args[0], 0.0)
+            result = 0.0  # left to right, as every target adds: Python 3.12's sum() compensates
+            for v in args[0]:
+                result += v
+            return result
         if f in ("min", "max"):
             values = args[0] if len(args) == 1 else args
             if not values:
@@ -336,10 +360,11 @@ class _Machine:
                         raise EvalError(f"cannot convert {v} to Int")
                     return _int(int(v))
                 if isinstance(v, str):
-                    text = v.strip()
-                    if not text or not (text.lstrip("+-").isdigit() and text.isascii()):
+                    text = _number_text(v)
+                    if text is None or not _INT_TEXT.fullmatch(text):
                         raise EvalError(f"invalid Int literal {v!r}")
-                    if len(text.lstrip("+-").lstrip("0")) > 19:  # Python refuses past 4300 digits
+                    digits = text.lstrip("+-").replace("_", "")
+                    if len(digits.lstrip("0")) > 19:  # Python refuses past 4300 digits
                         raise EvalError("integer overflow")
                     return _int(int(text))
                 return int(v)
@@ -348,8 +373,11 @@ class _Machine:
         if f == "float":
             v = args[0]
             if isinstance(v, str):
+                text = _number_text(v)
                 try:
-                    return float(v.strip()) if v.strip() and v.isascii() else float("x")
+                    if text is None:
+                        raise ValueError(v)
+                    return float(text)
                 except ValueError:
                     raise EvalError(f"invalid Float literal {v!r}") from None
             return float(v)

@@ -169,3 +169,12 @@ def test_map_keys_stay_hashable_everywhere(source, col, message):
     with pytest.raises(BodyError) as info:
         check_body(source, CTX)
     assert (info.value.col, info.value.message) == (col, message)
+
+
+@pytest.mark.parametrize("source, col", [("'a\\x00b'", 1), ("s + '\\0'", 5), ("[s, 'x\\u0000']", 5)])
+def test_a_nul_character_is_refused(source, col):
+    with pytest.raises(BodyError) as info:
+        check_body(source, CTX)
+    err = info.value
+    assert (err.line, err.col, err.message) == (1, col, "a String may not hold a NUL character (U+0000)")
+    assert err.hint == "R's strings cannot hold one, so no target may"

@@ -131,3 +131,66 @@ def test_nesting_is_bounded():
         deep = N.Unary(T("Int"), 1, "-", deep)
     with pytest.raises(LimitExceeded, match="nests too deeply"):
         evaluate(deep, ENV)
+
+
+# int() and float() of text follow one rule, Python's: the whitespace str.strip() removes
+# around the number (Unicode's too) except U+001C..U+001F, and underscores between digits.
+NUMBER_SPACES = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+@pytest.mark.parametrize("space", list(NUMBER_SPACES))
+def test_int_and_float_strip_the_same_whitespace_as_python(space):
+    text = space + "12" + space
+    assert run("[int(s), float(s)]", s=text) == (int(text), float(text)) == (12, 12.0)
+    assert run("float(s)", s=space + "1.5" + space) == 1.5
+
+
+@pytest.mark.parametrize("text", ["\x1c12", "12\x1f", "\x1d1\x1d", "1\x1e"])
+def test_separators_are_whitespace_to_strip_but_not_around_a_number(text):
+    assert run("s.strip()", s=text) == text.strip("\x1c\x1d\x1e\x1f")
+    for body, kind in (("int(s)", "Int"), ("float(s)", "Float")):
+        with pytest.raises(EvalError, match=f"invalid {kind} literal"):
+            run(body, s=text)
+        with pytest.raises(ValueError):  # Python refuses them too
+            int(text) if kind == "Int" else float(text)
+
+
+@pytest.mark.parametrize("text, value", [
+    ("1_0", 10), ("-1_000_000", -1000000), (" +0_7 ", 7), ("9_223_372_036_854_775_807", 2**63 - 1),
+    ("-0_009_223_372_036_854_775_808", -2**63),
+])
+def test_int_takes_underscores_between_digits(text, value):
+    assert run("int(s)", s=text) == int(text) == value
+    assert run("float(s)", s=text) == float(text) == float(value)
+
+
+@pytest.mark.parametrize("text", ["1__0", "_1", "1_", "+_1", "_", "1_ 0", "1\u00a0_0"])
+def test_int_refuses_underscores_python_refuses(text):
+    with pytest.raises(EvalError, match="invalid Int literal"):
+        run("int(s)", s=text)
+    with pytest.raises(ValueError):
+        int(text)
+
+
+def test_int_with_underscores_past_64_bits_is_an_overflow():
+    with pytest.raises(EvalError, match="integer overflow"):
+        run("int(s)", s="9_223_372_036_854_775_808")
+    assert run("int(s)", s="0_" * 30 + "5") == 5
+
+
+@pytest.mark.parametrize("xs, total, compensated", [
+    ((0.1,) * 10, 0.9999999999999999, 1.0),
+    ((1e16, 1.0, -1e16), 0.0, 1.0),
+    ((1e100, 1.0, -1e100, 1.0), 1.0, 2.0),
+])
+def test_float_sum_adds_left_to_right(xs, total, compensated):
+    """Not Python 3.12's sum() (compensated, as math.fsum): what every target computes."""
+    ctx = BodyContext(params=(Param("fs", T("List<Float>")),))
+    assert evaluate(check_body("sum(fs)", ctx), {"fs": xs}) == total
+    assert math.fsum(xs) == compensated != total
+
+
+def test_float_sum_starts_at_zero():
+    ctx = BodyContext(params=(Param("fs", T("List<Float>")),))
+    got = evaluate(check_body("sum(fs)", ctx), {"fs": (-0.0,)})
+    assert math.copysign(1.0, got) == 1.0  # 0.0 + -0.0 is 0.0
