@@ -15,15 +15,19 @@ from typing import Any, Callable
 from polyglot.body.check import BodyContext, BodyError, check_body
 from polyglot.errors import SpecError, did_you_mean
 from polyglot.spec import keys as K
+from polyglot.spec.fold import rejoin
 from polyglot.spec.ir import (Behavior, Body, Constant, Enum, Field, Param, Record, Spec,
                               TestCase)
 from polyglot.spec.names import normal_name
 from polyglot.spec.types import (ANY, GENERICS, NONE, PRIMITIVES, TYPE_ALIASES, Type, TypeSyntaxError,
                                   parse_type)
 from polyglot.spec.values import ValueError_, convert_value, describe, infer_type, yaml11_hint
-from polyglot.spec.yamlsafe import Located, load_yaml
+from polyglot.spec.yamlsafe import Located, load_yaml, yaml11_number
 
 Warn = Callable[[SpecError], None]
+#: Fields of prose for people: a folded (`>`) line break between two characters of a script
+#: written without spaces (Chinese, Japanese, Thai...) joins them without a space here only.
+_PROSE = frozenset({"given", "when", "then", "description"})
 _CONTEXTS = {
     "top": K.TOP_KEYS, "type": K.TYPE_KEYS, "behavior": K.BEHAVIOR_KEYS,
     "param": K.PARAM_KEYS, "test": K.TEST_KEYS, "constant": K.CONSTANT_KEYS,
@@ -118,19 +122,34 @@ class _Reader:
         return out
 
     def text(self, entry: tuple[Any, tuple] | None, what: str) -> str:
+        """A text field as written: `version: 1.10` is "1.10", `then: true` is "true"."""
         if entry is None:
             return ""
         value, path = entry
         if value is None:
             return ""
-        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value)
         if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-            return "; ".join(str(v) for v in value)
+            return "; ".join(self._scalar_text(v, path + (i,), what) for i, v in enumerate(value))
+        if isinstance(value, (str, int, float)):
+            return self._scalar_text(value, path, what)
         raise self.error(path, f"`{what}` must be text", found=describe(value))
 
+    def _scalar_text(self, value: Any, path: tuple, what: str) -> str:
+        if not isinstance(value, str):
+            return self.doc.written.get(path, str(value))
+        literal = self.doc.literal(path) if what in _PROSE else None
+        return rejoin(literal, value) if literal is not None else value
+
     def ident(self, value: Any, path: tuple, what: str, key: bool = False) -> str:
-        """A name as Python reads it (NFKC-normalised), or a located error."""
+        """A name as Python reads it (NFKC-normalised), or a located error.
+
+        A plain scalar YAML reads as something else is the name as written: `name: null`
+        is `null`, `name: true` is `true` (and `name: 5` is an invalid identifier `5`).
+        """
+        if not key and not isinstance(value, str) and path in self.doc.written:
+            value = self.doc.written[path]
+            if not value:
+                raise self.error(path, f"{what} is empty", key=key)
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise self.error(path, f"{what} must be a name", found=describe(value), key=key)
         written = str(value).strip()
@@ -317,12 +336,13 @@ class _Reader:
         elif isinstance(value, list):
             raw = []
             for i, item in enumerate(value):
+                ipath = path + (i,)
                 if isinstance(item, dict):
                     if "name" in item:
-                        item = item["name"]
+                        item, ipath = item["name"], ipath + ("name",)
                     elif len(item) == 1:
                         item = next(iter(item))
-                raw.append((item, path + (i,)))
+                raw.append((item, ipath))
         elif isinstance(value, str):
             raw = [m.strip() for m in value.replace("|", ",").split(",")]
         else:
@@ -434,6 +454,11 @@ class _Reader:
                     self.check_type_names(ctype, fields["type"][1])
             if ctype is None:
                 ctype = infer_type(cvalue)
+                if vpath in self.doc.yaml11_numbers:
+                    number = yaml11_number(cvalue)
+                    self.warning(vpath, f"constant `{cname}` is the text `{cvalue}`, not a number",
+                                 hint=f"YAML 1.1 read it as {number} but YAML 1.2, which this reader "
+                                 f"follows, reads text; write {number}, or quote it to keep it as text")
                 if ctype is None:
                     raise self.error(vpath, f"cannot tell the type of constant `{cname}`",
                                      hint="write it as {type: ..., value: ...}")
@@ -445,8 +470,11 @@ class _Reader:
         return out
 
     def _value_error(self, err: ValueError_, base: tuple) -> SpecError:
-        return self.error(base + tuple(err.path), err.message, expected=err.expected,
-                          found=err.found, hint=err.hint)
+        path = base + tuple(err.path)
+        hint = err.hint
+        if hint is None and err.expected == "a String" and path in self.doc.written:
+            hint = f'quote it to keep it as text: "{self.doc.written[path]}"'
+        return self.error(path, err.message, expected=err.expected, found=err.found, hint=hint)
 
     # -- behaviours -----------------------------------------------------------------------
     def read_behaviors(self, entry, top_tests, context: BodyContext, declared: set[str]) -> list[Behavior]:
@@ -544,7 +572,8 @@ class _Reader:
         seen_tests: dict[str, str] = {}
         for i, (c, cpath) in enumerate(cases):
             test = self.read_test(c, cpath, i, params, returns if signature else None, context)
-            written = next((v for k, v in c.items() if self.aliases.get(k) == "name"), test.name)
+            written = next((v for k, v in c.items() if self.aliases.get(k) == "name" and isinstance(v, str)),
+                           test.name)
             self.claim(seen_tests, test.name, written, cpath, f"test case `{test.name}` appears twice in `{name}`")
             tests.append(test)
         return Behavior(name=name, given=self.text(fields.get("given"), "given"),
@@ -592,7 +621,7 @@ class _Reader:
                   returns: Type | None, context: BodyContext) -> TestCase:
         fields = self.canon(case, path, "test")
         name = f"case_{index + 1}"
-        if "name" in fields and fields["name"][0] is not None:
+        if "name" in fields and (fields["name"][0] is not None or fields["name"][1] in self.doc.written):
             name = self.ident(fields["name"][0], fields["name"][1], "a test case name")
         raises = False
         if "raises" in fields:
@@ -605,7 +634,7 @@ class _Reader:
             tolerance = fields["tolerance"][0]
             if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not tolerance >= 0:
                 raise self.error(fields["tolerance"][1], "`tolerance` must be a non-negative number",
-                                 found=describe(tolerance))
+                                 found=describe(tolerance), hint=yaml11_hint(tolerance))
             tolerance = float(tolerance)
         records = {r.name: r for r in context.records}
         enums = {e.name: e for e in context.enums}

@@ -9,7 +9,7 @@ from polyglot.errors import did_you_mean
 from polyglot.spec.ir import Enum, EnumValue, MapValue, Record, RecordValue
 from polyglot.spec.names import normal_name
 from polyglot.spec.types import Type
-from polyglot.spec.yamlsafe import YAML11_BOOLEANS
+from polyglot.spec.yamlsafe import YAML11_BOOLEANS, yaml11_number
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
@@ -56,9 +56,15 @@ def maybe_json(value: Any, t: Type) -> Any:
 
 
 def yaml11_hint(value: Any) -> str | None:
-    """Why `yes` is not a Bool here: only YAML 1.1 read it as one."""
-    if isinstance(value, str) and value in YAML11_BOOLEANS:
+    """Why `yes` is not a Bool, or `1_000` not an Int, here: only YAML 1.1 read them so."""
+    if not isinstance(value, str):
+        return None
+    if value in YAML11_BOOLEANS:
         return f"`{value}` is text in YAML 1.2, which this reader follows; write true or false"
+    number = yaml11_number(value.strip())
+    if number is not None:
+        return (f"`{value.strip()}` is text in YAML 1.2, which this reader follows; "
+                f"did you mean {number}, as YAML 1.1 read it?")
     return None
 
 
@@ -94,7 +100,9 @@ def convert_value(value: Any, t: Type, records: dict[str, Record], enums: dict[s
         if isinstance(value, bool) or not isinstance(value, int):
             if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
                 return int(value)
-            raise bad("an Int")
+            error = bad("an Int")
+            error.hint = yaml11_hint(value)
+            raise error
         if not INT64_MIN <= value <= INT64_MAX:
             raise ValueError_(f"Int {value} does not fit in 64 bits", path)
         return value
@@ -102,7 +110,9 @@ def convert_value(value: Any, t: Type, records: dict[str, Record], enums: dict[s
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             if isinstance(value, str) and value.strip().lower() in ("nan", "inf", "-inf", "+inf"):
                 return float(value)
-            raise bad("a Float")
+            error = bad("a Float")
+            error.hint = yaml11_hint(value)
+            raise error
         if isinstance(value, int) and abs(value) > 2**53:
             raise ValueError_(f"Int {value} is not exactly representable as a Float", path)
         return float(value)
@@ -115,6 +125,9 @@ def convert_value(value: Any, t: Type, records: dict[str, Record], enums: dict[s
     if name == "String":
         if not isinstance(value, str):
             raise bad("a String")
+        if "\x00" in value:
+            raise ValueError_("a String may not hold a NUL character (U+0000)", path,
+                              hint="R's strings cannot hold one, so no target may")
         return value
     if name == "List":
         if not isinstance(value, list):

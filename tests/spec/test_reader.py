@@ -329,3 +329,161 @@ YAML11 = "is text in YAML 1.2, which this reader follows; write true or false"
 ])
 def test_yaml11_booleans_where_a_bool_is_expected(text, message):
     assert error(text) == message
+
+
+def one_case(param: str, returns: str, value: str, expected: str) -> str:
+    return (f"name: x\nbehaviors:\n  - name: f\n    params: {{a: {param}}}\n    returns: {returns}\n"
+            f"    implementation: a\n    test_cases: [{{input: {{a: {value}}}, expected: {expected}}}]\n")
+
+
+YAML12 = "is text in YAML 1.2, which this reader follows; did you mean"
+
+
+@pytest.mark.parametrize("text, message", [
+    (one_case("Int", "Int", "1_000", "1"),
+     "t.vibee:7:30: error: behaviors[0].test_cases[0].input.a: value does not fit Int; expected an Int, "
+     "found String '1_000' (`1_000` " + YAML12 + " 1000, as YAML 1.1 read it?)"),
+    (one_case("Int", "Int", "1", "0b11"),
+     "t.vibee:7:44: error: behaviors[0].test_cases[0].expected: value does not fit Int; expected an Int, "
+     "found String '0b11' (`0b11` " + YAML12 + " 3, as YAML 1.1 read it?)"),
+    (one_case("Float", "Float", "1:30", "1.0"),
+     "t.vibee:7:30: error: behaviors[0].test_cases[0].input.a: value does not fit Float; expected a Float, "
+     "found String '1:30' (`1:30` " + YAML12 + " 90, as YAML 1.1 read it?)"),
+    (one_case("String", "String", "010", "x"),
+     "t.vibee:7:30: error: behaviors[0].test_cases[0].input.a: value does not fit String; expected a String, "
+     'found Int 10 (quote it to keep it as text: "010")'),
+    (one_case("Int", "Int", "1", "1").replace("expected: 1}", "expected: 1, tolerance: 1_000}"),
+     "t.vibee:7:58: error: behaviors[0].test_cases[0].tolerance: `tolerance` must be a non-negative number, "
+     "found String '1_000' (`1_000` " + YAML12 + " 1000, as YAML 1.1 read it?)"),
+])
+def test_yaml11_numbers_where_a_number_is_expected(text, message):
+    assert error(text) == message
+
+
+def test_numbers_are_read_as_yaml12_does():
+    spec, _ = read(one_case("List<Float>", "Int", "[0o17, 0x1F, 1e3, .5, -.inf]", "010")
+                   .replace("implementation: a", "implementation: len(a)"))
+    case = spec.behaviors[0].tests[0]
+    assert case.inputs == (("a", (15.0, 31.0, 1000.0, 0.5, float("-inf"))),) and case.expected == 10
+    spec, _ = read(one_case("String", "String", "2024-01-31", "1:30"))
+    assert spec.behaviors[0].tests[0].inputs == (("a", "2024-01-31"),)
+    assert spec.behaviors[0].tests[0].expected == "1:30"
+
+
+def test_an_untyped_constant_yaml11_read_as_a_number_warns():
+    spec, warnings = read("name: x\nconstants: {LIMIT: 1_000, QUOTED: '1_000', OCTAL: 010}\n")
+    assert [(c.name, c.type, c.value) for c in spec.constants] == [
+        ("LIMIT", T("String"), "1_000"), ("QUOTED", T("String"), "1_000"), ("OCTAL", T("Int"), 10)]
+    assert warnings == ["t.vibee:2:20: warning: constants.LIMIT: constant `LIMIT` is the text `1_000`, not a "
+                        "number (YAML 1.1 read it as 1000 but YAML 1.2, which this reader follows, reads "
+                        "text; write 1000, or quote it to keep it as text)"]
+
+
+def test_text_fields_keep_what_was_written():
+    spec, _ = read("name: x\nversion: 1.10\ndescription: 010\nbehaviors:\n  - {name: f, given: true, then: [1.50, no]}\n")
+    assert (spec.version, spec.description) == ("1.10", "010")
+    assert (spec.behaviors[0].given, spec.behaviors[0].then) == ("true", "1.50; no")
+
+
+def named_cases(*names: str) -> str:
+    cases = "".join(f"      - {{name: {n}, input: {{a: 1}}, expected: 1}}\n" for n in names)
+    return ("name: x\nbehaviors:\n  - name: f\n    params: {a: Int}\n    returns: Int\n"
+            "    implementation: a\n    test_cases:\n" + cases)
+
+
+@pytest.mark.parametrize("written, name", [
+    ("null", "null"), ("Null", "Null"), ("true", "true"), ("False", "False"), ("'null'", "null"), ("yes", "yes"),
+])
+def test_a_test_case_name_is_its_text_as_written(written, name):
+    spec, _ = read(named_cases(written))
+    assert spec.behaviors[0].tests[0].name == name
+
+
+@pytest.mark.parametrize("written, message", [
+    ("~", "a test case name `~` is not a valid identifier; expected letters, digits and _, not starting with a digit"),
+    ("5", "a test case name `5` is not a valid identifier; expected letters, digits and _, not starting with a digit"),
+    ("0x1F", "a test case name `0x1F` is not a valid identifier; expected letters, digits and _, not starting with a digit"),
+    ("", "a test case name is empty"),
+])
+def test_a_test_case_name_that_is_not_a_name_is_an_error(written, message):
+    assert error(named_cases(written)) == f"t.vibee:8:16: error: behaviors[0].test_cases[0].name: {message}"
+
+
+def test_a_test_case_named_null_twice_is_a_duplicate():
+    assert error(named_cases("null", "'null'")) == (
+        "t.vibee:9:9: error: behaviors[0].test_cases[1]: test case `null` appears twice in `f`")
+
+
+def test_enum_members_written_as_plain_scalars_keep_their_text():
+    spec, _ = read("name: x\ntypes:\n  Answer: [yes, no, null, true]\n  Flag: [{name: false}]\n")
+    assert spec.enums[0].members == ("yes", "no", "null", "true") and spec.enums[1].members == ("false",)
+
+
+def test_a_colon_in_prose_is_located_with_a_hint():
+    assert error("name: x\nbehaviors:\n  - name: f\n    then: returns a: b\n") == (
+        "t.vibee:4:20: error: invalid YAML: mapping values are not allowed in this context "
+        '(text holding `: ` must be quoted: then: "returns a: b")')
+
+
+FOLDED = """
+name: 求和
+description: >-
+  计算
+  总和
+behaviors:
+  - name: total
+    given: >-
+      一个
+      整数列表
+    when: >-
+      调用，
+      “求和”
+    then: >-
+      返回
+      总和 in
+      one line
+    description: >-
+      คืนค่า
+      ผลรวม
+    params: {xs: List<Int>}
+    returns: String
+    implementation: >-
+      "返回" if len(xs) > 0
+      else "总和"
+    test_cases:
+      - input: {xs: [1]}
+        expected: >-
+          返回
+          总和
+        raises: false
+  - name: korean
+    given: >-
+      정수
+      목록
+"""
+
+
+def test_folded_prose_joins_cjk_and_thai_lines_without_a_space():
+    spec, _ = read(FOLDED.replace('expected: >-\n          返回\n          总和', 'expected: "返回"'))
+    total, korean = spec.behaviors
+    assert spec.description == "计算总和"
+    assert (total.given, total.when, total.then) == ("一个整数列表", "调用，“求和”", "返回总和 in one line")
+    assert total.description == "คืนค่าผลรวม"
+    assert total.body.source == '"返回" if len(xs) > 0 else "总和"'  # code: folded as YAML says
+    assert korean.given == "정수 목록"
+
+
+def test_folded_string_test_values_are_folded_as_yaml_says():
+    spec, _ = read(FOLDED.replace("        raises: false\n", ""))
+    assert spec.behaviors[0].tests[0].expected == "返回 总和"
+
+
+def test_a_nul_in_a_string_test_value_or_map_key_is_refused():
+    spec = ('name: x\nbehaviors:\n  - name: f\n    params: {{m: "Map<String, Int>", s: String}}\n'
+            '    returns: Int\n    implementation: "len(s)"\n    test_cases:\n'
+            '      - name: c\n        input: {{m: {m}, s: {s}}}\n        expected: 1\n')
+    message = error(spec.format(m="{}", s='"a\\0b"'))
+    assert "a String may not hold a NUL character (U+0000)" in message
+    assert message.startswith("t.vibee:9:") and "test_cases[0].input.s" in message
+    message = error(spec.format(m='{"k\\0": 1}', s='"a"'))
+    assert "a String may not hold a NUL character (U+0000)" in message and "input.m" in message
