@@ -30,6 +30,8 @@ from polyglot.errors import SpecError
 from polyglot.metrics.codebleu.scan import Kinds
 
 PATH_ENV = "POLYGLOT_PATH"
+#: compat mode's queries and keyword lists: codebleu 0.7.0's rules, shipped with the package.
+COMPAT_DIR = Path(__file__).resolve().parent / "compat"
 # py-tree-sitter 0.26.1 crashes (after the query is freed) on a `#set!` that follows a
 # text predicate in the same pattern; such a pattern is refused with a hint instead.
 SET_AFTER_TEST = re.compile(r"\(#(?:not-)?(?:eq|match|any-of)\?.*\(#set!", re.DOTALL)

@@ -1,0 +1,17 @@
+"""Build CodeBLEU's native analysis engine; everything else is in pyproject.toml."""
+from setuptools import Extension, setup
+
+TS = "third_party/tree-sitter/lib"
+
+setup(
+    ext_modules=[
+        Extension(
+            name="polyglot.metrics.codebleu._native",
+            sources=[f"{TS}/src/lib.c", "polyglot/metrics/codebleu/csrc/analyse.c"],
+            include_dirs=[f"{TS}/include", f"{TS}/src"],
+            define_macros=[("_DEFAULT_SOURCE", None),
+                           ("PY_SSIZE_T_CLEAN", None), ("TREE_SITTER_HIDE_SYMBOLS", None)],
+            extra_compile_args=["-O2", "-std=c11"],
+        )
+    ],
+)
