@@ -82,3 +82,112 @@ def synth(n: int, langs: str, seed: int, out_dir: str, split_by: str, augment: i
                f"{augment} augmented each; {seconds:.1f} s)")
     if stats["held_out_pairs"]:
         click.echo("held out: " + ", ".join("+".join(p) for p in stats["held_out_pairs"]))
+
+
+@command.command("lift")
+@click.argument("sources", nargs=-1, required=True, type=click.Path(), metavar="SRC...")
+@click.option("-o", "--out", "out_file", required=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="JSONL file for the lifted records (words empty until backtranslate).")
+@click.option("--lang", default="python", show_default=True,
+              help="Programming language of SRC; needs grammars/<lang>/lift.scm.")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar on stderr  [default: only on a terminal].")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON instead of a summary.")
+def lift(sources: tuple[str, ...], out_file: str, lang: str, force: bool, progress: bool | None,
+         as_json: bool) -> None:
+    """Lift one-expression functions from real source into records without words.
+
+    A function is lifted when its body is a single `return <expr>` (a docstring may come
+    first), every parameter and the return type are annotated with types the body
+    language has, the expression passes the body checker, and the reference evaluator
+    answers random inputs with different values (3-5 of them become its test cases).
+    Unreadable, non-UTF-8 and unparsable files are counted and skipped.
+
+    \b
+    Examples:
+      polyglot data lift src/ -o out/lifted.jsonl
+      polyglot data lift a.py b.py -o lifted.jsonl --json --force
+    """
+    from polyglot.data.lift import iter_jsonl, lift_paths
+    from polyglot.io import check_new_file, write_files
+
+    with option("-o"):
+        check_new_file(out_file, force=force)  # now, not after the scan
+    if progress is None:
+        progress = sys.stderr.isatty()
+    started = time.perf_counter()
+    result = lift_paths(sources, lang=lang, progress=progress)
+    write_files({out_file: "".join(iter_jsonl(result.records))}, force=force)
+    stats = result.stats
+    if as_json:
+        click.echo(json.dumps({"out": out_file, "stats": stats}, ensure_ascii=False, indent=2))
+        return
+    problems = ", ".join(f"{v} {k}" for k, v in stats["file_problems"].items() if v) or "none"
+    dropped = ", ".join(f"{v} {k}" for k, v in stats["dropped"].items() if v) or "none"
+    click.echo(f"lifted {stats['lifted']} of {stats['functions']} functions in {stats['files']} files "
+               f"to {out_file} ({time.perf_counter() - started:.1f} s)")
+    click.echo(f"skipped files: {problems}")
+    click.echo(f"dropped: {dropped}")
+
+
+@command.command("backtranslate")
+@click.argument("lifted", type=click.Path(dir_okay=False), metavar="LIFTED.jsonl")
+@click.option("--model", "model_dir", required=True, metavar="DIR",
+              help="Model folder (model.safetensors, tokenizer.model) trained with [data] reverse = true.")
+@click.option("--langs", required=True, metavar="all|CODE[,CODE...]",
+              help="Human languages to describe every body in (e.g. en,ru).")
+@click.option("-o", "--out", "out_file", required=True, type=click.Path(dir_okay=False), metavar="FILE",
+              help="JSONL file for the records that kept words in some language.")
+@click.option("-k", "k", type=click.IntRange(1, 256), default=4, show_default=True,
+              help="Descriptions sampled per record and language (and bodies proposed per description).")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Everything random follows from it: the same seed writes the same bytes.")
+@click.option("--temperature", type=FiniteFloatRange(0, 10, min_open=True), default=0.8, show_default=True,
+              help="Sampling temperature of both directions.")
+@click.option("--device", default="cpu", show_default=True, help="Torch device for the model.")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar on stderr  [default: only on a terminal].")
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON instead of a summary.")
+def backtranslate(lifted: str, model_dir: str, langs: str, out_file: str, k: int, seed: int,
+                  temperature: float, device: str, force: bool, progress: bool | None, as_json: bool) -> None:
+    """Describe lifted bodies in words; keep the words that lead back to the body.
+
+    For each record and language the model (reverse direction) samples K descriptions;
+    the forward direction reads each one back and proposes K bodies, and a description
+    is kept only if one of them passes every test case of the record on the reference
+    evaluator. A model trained without the reverse direction is refused.
+
+    \b
+    Examples:
+      polyglot data lift src/ -o out/lifted.jsonl
+      polyglot data backtranslate out/lifted.jsonl --model out/train-rev --langs en,ru -o out/bt.jsonl
+    """
+    from polyglot.data.backtranslate import Settings, backtranslate as run_backtranslate, load_model, read_lifted
+    from polyglot.data.lift import iter_jsonl
+    from polyglot.io import check_new_file, write_files
+
+    with option("--langs"):
+        codes = resolve_languages(",".join(split_list(langs, "--langs")))
+    with option("-o"):
+        check_new_file(out_file, force=force)  # now, not after decoding
+    records = read_lifted(lifted)
+    with option("--model"):
+        model, tokenizer, folder = load_model(model_dir, device=device)
+    if progress is None:
+        progress = sys.stderr.isatty()
+    started = time.perf_counter()
+    with option("--model"):
+        outcome = run_backtranslate(records, model, tokenizer, codes,
+                                    Settings(k=k, k_forward=k, temperature=temperature, seed=seed),
+                                    folder=folder, progress=progress)
+    write_files({out_file: "".join(iter_jsonl(outcome.records))}, force=force)
+    stats = outcome.stats
+    if as_json:
+        click.echo(json.dumps({"out": out_file, "stats": stats}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"kept {stats['kept']} of {stats['tried']} descriptions: {stats['records_out']} of "
+               f"{stats['records_in']} records to {out_file} ({time.perf_counter() - started:.1f} s)")
+    for lang, s in stats["per_language"].items():
+        click.echo(f"  {lang}: kept {s['kept']}/{s['tried']} ({s['descriptions']} drawn, {s['unreadable']} unreadable)")

@@ -9,7 +9,7 @@ from polyglot.cli import EXIT_INTERNAL, cli, main
 
 ROOT = Path(__file__).resolve().parents[2]
 
-COMMANDS = [["check"], ["data"], ["data", "synth"], ["eval"], ["eval", "humaneval"], ["finetune"],
+COMMANDS = [["check"], ["data"], ["data", "synth"], ["data", "lift"], ["data", "backtranslate"], ["eval"], ["eval", "humaneval"], ["finetune"],
             ["langpack"], ["langpack", "list"], ["langpack", "new"], ["langpack", "check"],
             ["schema"], ["score"], ["train"], ["translate"]]
 
