@@ -22,7 +22,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-import math
 import os
 import random
 from collections import Counter
@@ -36,7 +35,7 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 from polyglot.body import nodes as n
 from polyglot.body.check import BodyContext, BodyError, check_body
 from polyglot.body.evaluate import EvalError, Limits, evaluate
-from polyglot.data.sample import random_value, to_json
+from polyglot.data.sample import finite, random_value, to_json
 from polyglot.errors import SpecError
 from polyglot.spec.ir import MapValue, Param, TestCase
 from polyglot.spec.types import GENERICS, PRIMITIVES, Type
@@ -222,16 +221,6 @@ def _holds_map(t: Type) -> bool:
     return t.name == "Map" or any(_holds_map(a) for a in t.args)
 
 
-def _finite(value: Any) -> bool:
-    if isinstance(value, float):
-        return math.isfinite(value)
-    if isinstance(value, tuple):
-        return all(_finite(v) for v in value)
-    if isinstance(value, MapValue):
-        return all(_finite(k) and _finite(v) for k, v in value.entries)
-    return True
-
-
 def make_cases(expr: n.Expr, params: Sequence[Param], seed: str) -> tuple[TestCase, ...]:
     """Test cases for a checked body: random inputs the evaluator answers.
 
@@ -266,7 +255,7 @@ def make_cases(expr: n.Expr, params: Sequence[Param], seed: str) -> tuple[TestCa
             value = evaluate(expr, dict(inputs), {}, LIMITS)
         except EvalError:
             continue
-        if _finite(value):
+        if finite(value):
             answers.append(TestCase("", inputs, value))
     if len(answers) < MIN_CASES:
         raise Dropped("raises")

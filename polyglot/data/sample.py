@@ -917,13 +917,16 @@ def to_json(value: Any) -> Any:
     return value
 
 
-def _finite(value: Any) -> bool:
+def finite(value: Any) -> bool:
+    """Whether a value holds no inf or nan anywhere (test values must compare exactly)."""
     if isinstance(value, float):
         return math.isfinite(value)
     if isinstance(value, tuple):
-        return all(_finite(v) for v in value)
+        return all(finite(v) for v in value)
     if isinstance(value, RecordValue):
-        return all(_finite(v) for _, v in value.fields)
+        return all(finite(v) for _, v in value.fields)
+    if isinstance(value, MapValue):
+        return all(finite(k) and finite(v) for k, v in value.entries)
     return True
 
 
@@ -954,7 +957,7 @@ def run_tests(sample: Sample, typed: Any, rng: random.Random) -> tuple[TestCase,
         except EvalError:
             errors.append(TestCase("", inputs, raises=True))
             continue
-        if _finite(value):
+        if finite(value):
             answers.append(TestCase("", inputs, value))
     if not answers:
         raise Dropped("errors")

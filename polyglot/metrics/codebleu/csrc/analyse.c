@@ -1303,6 +1303,17 @@ static int branch(W *w, TSNode node, const Flow *f, PyObject **st, EntryVec *out
     return 0;
 }
 
+/* One entry's parents united with another's: names in the union's order, positions
+ * sorted (`merge_loop` and the per-position merge of `extract_dataflow`). */
+static void unite_parents(W *w, Entry *old, const Entry *x, IntVec *tmp) {
+    tmp->n = 0;
+    intvec_extend(tmp, old->names.v, old->names.n);
+    intvec_extend(tmp, x->names.v, x->names.n);
+    name_union(w, tmp->v, tmp->n, &old->names);
+    intvec_extend(&old->idxs, x->idxs.v, x->idxs.n);
+    sorted_unique(&old->idxs);
+}
+
 static void merge_loop(W *w, EntryVec *out, size_t base) {
     EntryVec merged = {0};
     PtrMap at = {0};
@@ -1313,12 +1324,7 @@ static void merge_loop(W *w, EntryVec *out, size_t base) {
         int32_t k = pm_get(&at, (void *)key);
         if (k < 0) { pm_put(&at, (void *)key, (int32_t)merged.n); VEC_PUSH(merged, *x); continue; }
         Entry *old = &merged.v[k];
-        tmp.n = 0;
-        intvec_extend(&tmp, old->names.v, old->names.n);
-        intvec_extend(&tmp, x->names.v, x->names.n);
-        name_union(w, tmp.v, tmp.n, &old->names);
-        intvec_extend(&old->idxs, x->idxs.v, x->idxs.n);
-        sorted_unique(&old->idxs);
+        unite_parents(w, old, x, &tmp);
         entry_free(x);
     }
     out->n = base;
@@ -1426,12 +1432,7 @@ static PyObject *dataflow(W *w, TSNode root) {
         int32_t k = pm_get(&at, key);
         if (k < 0) { pm_put(&at, key, (int32_t)merged.n); VEC_PUSH(merged, *x); continue; }
         Entry *old = &merged.v[k];
-        tmp.n = 0;
-        intvec_extend(&tmp, old->names.v, old->names.n);
-        intvec_extend(&tmp, x->names.v, x->names.n);
-        name_union(w, tmp.v, tmp.n, &old->names);
-        intvec_extend(&old->idxs, x->idxs.v, x->idxs.n);
-        sorted_unique(&old->idxs);
+        unite_parents(w, old, x, &tmp);
         old->name = x->name; old->rel = x->rel;
         entry_free(x);
     }
