@@ -8,6 +8,8 @@ Option as `Unwrap`), so no renderer has to rediscover them.
 from __future__ import annotations
 
 import ast
+import re
+import warnings
 from dataclasses import dataclass, field
 
 from polyglot.body import nodes as n
@@ -57,7 +59,9 @@ def parse_body(source: str) -> ast.expr:
     if not text:
         raise BodyError("empty body expression")
     try:
-        tree = ast.parse(text, mode="eval")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            tree = ast.parse(text, mode="eval")
     except SyntaxError as err:
         line = err.lineno or 1
         col = _char_col(text, line, (err.offset or 1) - 1)
@@ -68,6 +72,14 @@ def parse_body(source: str) -> ast.expr:
         raise BodyError(f"not a valid expression: {msg}", line, col, hint) from None
     except (RecursionError, MemoryError):  # deeper than Python's own parser goes
         raise _too_deep(1, 1) from None
+    for warning in caught:  # Python warns (and will refuse) what it reads only for now
+        line = warning.lineno or 1
+        message = str(warning.message)
+        escape = re.search(r"'(\\.+)'", message)
+        found = text.splitlines()[line - 1].find(escape.group(1)) if escape else -1
+        hint = (f"write `\\{escape.group(1)}` for a backslash followed by `{escape.group(1)[1:]}`"
+                if escape else None)
+        raise BodyError(f"not a valid expression: {message}", line, found + 1 if found >= 0 else 1, hint)
     _check_depth(tree.body, text)
     return tree.body
 

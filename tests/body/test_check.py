@@ -76,6 +76,9 @@ def test_conversions_are_explicit():
     ("99999999999999999999", 1, 1, "integer 99999999999999999999 does not fit in 64 bits", None),
     ("n +", 1, 1, "not a valid expression: invalid syntax",
      "a body is one expression, e.g. `sum(i.price * i.qty for i in items)`"),
+    # Python only warns of an unknown escape (and prints the warning): here it is an error
+    ('s + "a\\d"', 1, 7, "not a valid expression: invalid escape sequence '\\d'",
+     "write `\\\\d` for a backslash followed by `d`"),
 ])
 def test_errors_are_located(source, line, col, message, hint):
     with pytest.raises(BodyError) as info:
