@@ -8,7 +8,7 @@ import time
 import click
 
 from polyglot.commands._common import FiniteFloatRange, option, split_list
-from polyglot.data.dataset import SPLIT_BY, SPLITS, resolve_languages, synthesize, write_dataset
+from polyglot.data.dataset import SPLIT_BY, SPLITS, records_text, resolve_languages, synthesize, write_dataset
 from polyglot.io import check_out_dir
 
 MAX_SAMPLES = 10_000_000  # every record is held in memory before the splits are written
@@ -109,7 +109,7 @@ def lift(sources: tuple[str, ...], out_file: str, lang: str, force: bool, progre
       polyglot data lift src/ -o out/lifted.jsonl
       polyglot data lift a.py b.py -o lifted.jsonl --json --force
     """
-    from polyglot.data.lift import iter_jsonl, lift_paths
+    from polyglot.data.lift import lift_paths
     from polyglot.io import check_new_file, write_files
 
     with option("-o"):
@@ -118,7 +118,7 @@ def lift(sources: tuple[str, ...], out_file: str, lang: str, force: bool, progre
         progress = sys.stderr.isatty()
     started = time.perf_counter()
     result = lift_paths(sources, lang=lang, progress=progress)
-    write_files({out_file: "".join(iter_jsonl(result.records))}, force=force)
+    write_files({out_file: records_text(result.records)}, force=force)
     stats = result.stats
     if as_json:
         click.echo(json.dumps({"out": out_file, "stats": stats}, ensure_ascii=False, indent=2))
@@ -165,7 +165,6 @@ def backtranslate(lifted: str, model_dir: str, langs: str, out_file: str, k: int
       polyglot data backtranslate out/lifted.jsonl --model out/train-rev --langs en,ru -o out/bt.jsonl
     """
     from polyglot.data.backtranslate import Settings, backtranslate as run_backtranslate, load_model, read_lifted
-    from polyglot.data.lift import iter_jsonl
     from polyglot.io import check_new_file, write_files
 
     with option("--langs"):
@@ -182,7 +181,7 @@ def backtranslate(lifted: str, model_dir: str, langs: str, out_file: str, k: int
         outcome = run_backtranslate(records, model, tokenizer, codes,
                                     Settings(k=k, k_forward=k, temperature=temperature, seed=seed),
                                     folder=folder, progress=progress)
-    write_files({out_file: "".join(iter_jsonl(outcome.records))}, force=force)
+    write_files({out_file: records_text(outcome.records)}, force=force)
     stats = outcome.stats
     if as_json:
         click.echo(json.dumps({"out": out_file, "stats": stats}, ensure_ascii=False, indent=2))

@@ -418,10 +418,15 @@ def write_dataset(dataset: Dataset, out_dir: str | os.PathLike[str], force: bool
     """
     out = check_out_dir(out_dir, must_be_empty=not force)
     files: dict[Path, str] = {
-        out / f"{split}.jsonl": "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in dataset.splits[split])
+        out / f"{split}.jsonl": records_text(dataset.splits[split])
         for split in SPLITS}
     files[out / "stats.json"] = json.dumps(dataset.stats, ensure_ascii=False, indent=2) + "\n"
     return write_files(files, force=True)
+
+
+def records_text(records: Iterable[dict[str, Any]]) -> str:
+    """Records as JSON lines, UTF-8 kept as is: what `read_records` reads back."""
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
 
 def read_records(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
@@ -431,5 +436,5 @@ def read_records(path: str | os.PathLike[str]) -> list[dict[str, Any]]:
 
 
 __all__ = ["Dataset", "SPLITS", "SPLIT_BY", "construct_pairs", "describe_variant", "format_source",
-           "read_records", "record_spec", "resolve_languages", "source_text", "split_combo", "split_random",
+           "read_records", "record_spec", "records_text", "resolve_languages", "source_text", "split_combo", "split_random",
            "synthesize", "target_text", "to_record", "uses_constants", "write_dataset"]

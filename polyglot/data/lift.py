@@ -27,7 +27,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Sequence
 
 from tqdm import tqdm
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
@@ -444,12 +444,6 @@ def lift_paths(paths: Sequence[str | os.PathLike[str]], lang: str = "python",
     return result
 
 
-def iter_jsonl(records: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """Records as JSON lines (UTF-8 kept as is)."""
-    for record in records:
-        yield json.dumps(record, ensure_ascii=False) + "\n"
-
-
 __all__ = ["Candidate", "Dropped", "FILE_PROBLEMS", "LiftGrammar", "LiftResult", "REASONS", "constructs_of",
-           "draw_value", "iter_jsonl", "lift_function", "lift_paths", "lift_text", "lifted_record",
+           "draw_value", "lift_function", "lift_paths", "lift_text", "lifted_record",
            "load_lift_grammar", "make_cases", "one_line", "source_files"]

@@ -7,8 +7,8 @@ from click.testing import CliRunner
 
 from polyglot.cli import cli
 from polyglot.data.backtranslate import Settings, backtranslate, parse_description, read_lifted
-from polyglot.data.dataset import read_records, source_text
-from polyglot.data.lift import LiftResult, iter_jsonl, lift_text, load_lift_grammar
+from polyglot.data.dataset import read_records, records_text, source_text
+from polyglot.data.lift import LiftResult, lift_text, load_lift_grammar
 from polyglot.errors import SpecError
 from polyglot.nmt.model import NMT, NMTConfig
 from polyglot.nmt.tokenizer import BODY, Tokenizer
@@ -126,7 +126,7 @@ def invoke(*args):
 def test_cli(trained, tmp_path):
     records, model, tokenizer = trained
     lifted = tmp_path / "lifted.jsonl"
-    lifted.write_text("".join(iter_jsonl(records)), encoding="utf-8")
+    lifted.write_text(records_text(records), encoding="utf-8")
     folder = save(tmp_path / "model", model, tokenizer, True)
     out = tmp_path / "bt.jsonl"
     result = invoke(str(lifted), "--model", str(folder), "--langs", "en", "-o", str(out), "-k", "2", "--json")
