@@ -47,7 +47,7 @@ MIN_CASES, MAX_CASES = 3, 5  # test cases a lifted body needs, and keeps
 LIMITS = Limits(steps=100_000, size=100_000)
 #: Why a scanned function was not lifted, in the order the checks run.
 REASONS = ("not_single_return", "no_return_type", "untyped_parameter", "unsupported_type",
-           "body_rejected", "raises", "constant")
+           "body_rejected", "trivial", "raises", "constant")
 #: Why a file was skipped.
 FILE_PROBLEMS = ("unreadable", "not_utf8", "syntax_error")
 
@@ -329,7 +329,8 @@ def lift_function(candidate: Candidate, origin: str) -> dict[str, Any]:
     """Check a candidate's body in its signature and make its test cases.
 
     Raises:
-        Dropped: ``body_rejected``, ``raises`` or ``constant``.
+        Dropped: ``body_rejected``, ``trivial`` (the body is a parameter: nothing to
+            describe), ``raises`` or ``constant``.
     """
     try:
         body = one_line(candidate.body)
@@ -338,6 +339,8 @@ def lift_function(candidate: Candidate, origin: str) -> dict[str, Any]:
         expr = check_body(body, BodyContext(params=candidate.params), candidate.returns)
     except (BodyError, SyntaxError, ValueError, RecursionError) as err:
         raise Dropped("body_rejected", str(err)) from None
+    if isinstance(expr, n.Name) and expr.kind == "param":
+        raise Dropped("trivial")
     tests = make_cases(expr, candidate.params, f"lift|{candidate.name}|{body}")
     return lifted_record(origin, candidate, body, expr, tests)
 

@@ -66,6 +66,10 @@ def constant(x: int) -> int:
     return len("abc")
 
 
+def identity(x: int) -> int:
+    return x
+
+
 class Box:
     def width(self) -> int:
         return 3
@@ -88,9 +92,9 @@ def test_reasons_and_records(grammar):
     result = lifted(SOURCE, grammar)
     assert result.stats == {
         "files": 0, "file_problems": {"unreadable": 0, "not_utf8": 0, "syntax_error": 0},
-        "functions": 13, "lifted": 5,
+        "functions": 14, "lifted": 5,
         "dropped": {"not_single_return": 1, "no_return_type": 1, "untyped_parameter": 2, "unsupported_type": 1,
-                    "body_rejected": 1, "raises": 1, "constant": 1}}
+                    "body_rejected": 1, "trivial": 1, "raises": 1, "constant": 1}}
     by_name = {r["name"]: r for r in result.records}
     assert list(by_name) == LIFTED
     assert by_name["area"]["origin"] == "m.py:5:area"
@@ -161,10 +165,10 @@ def test_cli_writes_records(tmp_path):
     result = invoke(str(src), "-o", str(out), "--progress")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].startswith(f"lifted 5 of 13 functions in 4 files to {out} (")
+    assert lines[0].startswith(f"lifted 5 of 14 functions in 4 files to {out} (")
     assert lines[1:] == ["skipped files: 1 unreadable, 1 not_utf8, 1 syntax_error",
                          "dropped: 1 not_single_return, 1 no_return_type, 2 untyped_parameter, "
-                         "1 unsupported_type, 1 body_rejected, 1 raises, 1 constant"]
+                         "1 unsupported_type, 1 body_rejected, 1 trivial, 1 raises, 1 constant"]
     assert "lift: 100%" in result.stderr
     records = read_records(out)
     assert [r["name"] for r in records] == LIFTED
