@@ -16,7 +16,8 @@ from polyglot.body import nodes as n
 from polyglot.body.nodes import OptionSome, Unwrap
 from polyglot.errors import did_you_mean
 from polyglot.spec.ir import Constant, Enum, Param, Record
-from polyglot.spec.types import ANY, BOOL, FLOAT, INT, NONE, STRING, Type, list_of, map_of, option_of
+from polyglot.spec.types import (ANY, BOOL, FLOAT, INT, NONE, NUL, NUL_ERROR, STRING, Type, list_of, map_of,
+                                  option_of)
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 BUILTINS = ("len", "sum", "min", "max", "abs", "sorted", "reversed", "any", "all", "range",
@@ -28,11 +29,6 @@ ORDERED = ("Int", "Float", "String")
 #: 20 renderers) recurses once or more per level; 100 keeps them all within Python's
 #: default recursion limit with room to spare, and no hand-written body comes near it.
 MAX_DEPTH = 100
-
-#: The one character no String may hold: R's strings cannot (`"a\\u0000b"` does not parse
-#: there, `rawToChar` refuses it, `intToUtf8` drops it), so a body or a value holding one
-#: could not mean the same in every target.
-NUL = "\x00"
 
 
 class BodyError(Exception):
@@ -290,8 +286,7 @@ class _Checker:
             return n.Literal(FLOAT, c, v)
         if isinstance(v, str):
             if NUL in v:
-                raise self.fail(node, "a String may not hold a NUL character (U+0000)",
-                                "R's strings cannot hold one, so no target may")
+                raise self.fail(node, *NUL_ERROR)
             return n.Literal(STRING, c, v)
         raise self.fail(node, f"{type(v).__name__} literals are not supported")
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import json
 import os
 import random
 from collections import Counter
@@ -34,8 +33,8 @@ from tree_sitter import Language, Node, Parser, Query, QueryCursor
 
 from polyglot.body import nodes as n
 from polyglot.body.check import BodyContext, BodyError, check_body
-from polyglot.body.evaluate import EvalError, Limits, evaluate
-from polyglot.data.sample import finite, random_value, to_json
+from polyglot.body.evaluate import Limits, evaluate
+from polyglot.data.sample import answer_inputs, random_value, to_json
 from polyglot.errors import SpecError
 from polyglot.spec.ir import MapValue, Param, TestCase
 from polyglot.spec.types import GENERICS, PRIMITIVES, Type
@@ -242,28 +241,17 @@ def make_cases(expr: n.Expr, params: Sequence[Param], seed: str) -> tuple[TestCa
     rng = random.Random(seed)
     literals = tuple(node.value for node in n.walk(expr)
                      if isinstance(node, n.Literal) and node.value is not None and not isinstance(node.value, bool))
-    tried: set[str] = set()
-    answers: list[TestCase] = []
-    for _ in range(INPUTS_TRIED):
+
+    def draw() -> tuple:
         seen: list[Any] = []
-        inputs = tuple((p.name, draw_value(p.type, rng, literals, seen)) for p in params)
-        key = json.dumps([to_json(v) for _, v in inputs], sort_keys=True)
-        if key in tried:
-            continue
-        tried.add(key)
-        try:
-            value = evaluate(expr, dict(inputs), {}, LIMITS)
-        except EvalError:
-            continue
-        if finite(value):
-            answers.append(TestCase("", inputs, value))
+        return tuple((p.name, draw_value(p.type, rng, literals, seen)) for p in params)
+
+    answers, _, distinct = answer_inputs(draw, lambda inputs: evaluate(expr, inputs, {}, LIMITS), INPUTS_TRIED)
     if len(answers) < MIN_CASES:
         raise Dropped("raises")
-    shown = [json.dumps(to_json(c.expected), sort_keys=True) for c in answers]
-    firsts = [c for i, c in enumerate(answers) if shown[i] not in shown[:i]]
-    if len(firsts) < 2:
+    if distinct < 2:
         raise Dropped("constant")
-    kept = (firsts + [c for c in answers if c not in firsts])[:MAX_CASES]
+    kept = answers[:MAX_CASES]
     return tuple(TestCase(f"case_{i + 1}", c.inputs, c.expected) for i, c in enumerate(kept))
 
 

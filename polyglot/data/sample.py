@@ -930,6 +930,41 @@ def finite(value: Any) -> bool:
     return True
 
 
+def answer_inputs(draw: Callable[[], tuple], answer: Callable[[dict], Any],
+                  tries: int) -> tuple[list[TestCase], list[TestCase], int]:
+    """Run a body on up to `tries` distinct random inputs; what it answered, in test cases.
+
+    Args:
+        draw: one random input, as ``((param, value), ...)``.
+        answer: the body's value for ``{param: value}`` (raises `EvalError` on failure).
+        tries: inputs to draw (repeats are drawn but not run again).
+
+    Returns:
+        ``(answers, errors, distinct)``: the answered cases, every different answer's first
+        case first (a non-finite answer is left out: test values must compare exactly);
+        the inputs that raised; how many different answers there were.
+    """
+    tried: set[str] = set()
+    answers: list[TestCase] = []
+    errors: list[TestCase] = []
+    for _ in range(tries):
+        inputs = draw()
+        key = json.dumps([to_json(v) for _, v in inputs])
+        if key in tried:
+            continue
+        tried.add(key)
+        try:
+            value = answer(dict(inputs))
+        except EvalError:
+            errors.append(TestCase("", inputs, raises=True))
+            continue
+        if finite(value):
+            answers.append(TestCase("", inputs, value))
+    shown = [json.dumps(to_json(c.expected)) for c in answers]
+    firsts = [c for i, c in enumerate(answers) if shown[i] not in shown[:i]]
+    return firsts + [c for c in answers if c not in firsts], errors, len(firsts)
+
+
 def run_tests(sample: Sample, typed: Any, rng: random.Random) -> tuple[TestCase, ...]:
     """Run the body on random inputs; keep the answers as test cases.
 
@@ -942,29 +977,16 @@ def run_tests(sample: Sample, typed: Any, rng: random.Random) -> tuple[TestCase,
     literals = tuple(n.value for n in sample.tree.walk() if n.op == "literal" and n.value is not None)
     literals += tuple(c.value for c in sample.constants)
     constants = {c.name: c.value for c in sample.constants}
-    tried: set[str] = set()
-    answers: list[TestCase] = []
-    errors: list[TestCase] = []
-    for _ in range(INPUTS_PER_SAMPLE):
+
+    def draw() -> tuple:
         seen: list[Any] = []
-        inputs = tuple((p.name, random_value(p.type, rng, records, enums, literals, seen)) for p in sample.params)
-        key = json.dumps([to_json(v) for _, v in inputs])
-        if key in tried:
-            continue
-        tried.add(key)
-        try:
-            value = evaluate(typed, dict(inputs), constants)
-        except EvalError:
-            errors.append(TestCase("", inputs, raises=True))
-            continue
-        if finite(value):
-            answers.append(TestCase("", inputs, value))
+        return tuple((p.name, random_value(p.type, rng, records, enums, literals, seen)) for p in sample.params)
+
+    answers, errors, distinct = answer_inputs(draw, lambda inputs: evaluate(typed, inputs, constants),
+                                              INPUTS_PER_SAMPLE)
     if not answers:
         raise Dropped("errors")
-    shown = [json.dumps(to_json(c.expected)) for c in answers]
-    firsts = [c for i, c in enumerate(answers) if shown[i] not in shown[:i]]
-    if len(firsts) < 2:
+    if distinct < 2:
         raise Dropped("constant")
-    answers = firsts + [c for c in answers if c not in firsts]  # every different answer first
     kept = answers[:CASES_KEPT - 1] + (errors[:1] or answers[CASES_KEPT - 1:CASES_KEPT])
     return tuple(replace(c, name=f"case_{i + 1}") for i, c in enumerate(kept))

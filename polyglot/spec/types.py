@@ -49,6 +49,11 @@ class Type:
 
 
 INT, FLOAT, BOOL, STRING = Type("Int"), Type("Float"), Type("Bool"), Type("String")
+#: The one character no String may hold: R's strings cannot (`"a\\u0000b"` does not parse
+#: there, `rawToChar` refuses it, `intToUtf8` drops it), so a body literal or a test value
+#: holding one could not mean the same in every target.
+NUL = "\x00"
+NUL_ERROR = "a String may not hold a NUL character (U+0000)", "R's strings cannot hold one, so no target may"
 #: The type of `None` before context fixes what it is an empty Option of.
 NONE = Type("None")
 #: The element type of an empty list literal, unified away by context.

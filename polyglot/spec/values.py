@@ -8,7 +8,7 @@ from typing import Any
 from polyglot.errors import did_you_mean
 from polyglot.spec.ir import Enum, EnumValue, MapValue, Record, RecordValue
 from polyglot.spec.names import normal_name
-from polyglot.spec.types import Type
+from polyglot.spec.types import NUL, NUL_ERROR, Type
 from polyglot.spec.yamlsafe import YAML11_BOOLEANS, yaml11_number
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -125,9 +125,9 @@ def convert_value(value: Any, t: Type, records: dict[str, Record], enums: dict[s
     if name == "String":
         if not isinstance(value, str):
             raise bad("a String")
-        if "\x00" in value:
-            raise ValueError_("a String may not hold a NUL character (U+0000)", path,
-                              hint="R's strings cannot hold one, so no target may")
+        if NUL in value:
+            message, hint = NUL_ERROR
+            raise ValueError_(message, path, hint=hint)
         return value
     if name == "List":
         if not isinstance(value, list):
