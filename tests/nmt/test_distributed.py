@@ -56,6 +56,9 @@ def worker(rank: int, world: int, port: int, root: str) -> None:
             t.save()  # gathers the shards; rank 0 writes
             again = Trainer(cfg, build_model(cfg), synthetic(), resume=True)  # loads, shards
             losses[f"{strategy} resumed"] = [again.train_step()["loss"], t.train_step()["loss"]]
+        # Both ranks done before either leaves: a rank that tears gloo down while its peer
+        # still talks to it can abort the peer ("terminate called without an active exception").
+        torch.distributed.barrier()
     finally:
         pdist.teardown()
     (Path(root) / f"losses{rank}.json").write_text(json.dumps(losses))
