@@ -1,4 +1,4 @@
-"""Build CodeBLEU's native analysis engine; everything else is in pyproject.toml."""
+"""Build CodeBLEU's native analysis engine and per-pair counts; everything else is in pyproject.toml."""
 from setuptools import Extension, setup
 
 TS = "third_party/tree-sitter/lib"
@@ -12,6 +12,12 @@ setup(
             define_macros=[("_DEFAULT_SOURCE", None),
                            ("PY_SSIZE_T_CLEAN", None), ("TREE_SITTER_HIDE_SYMBOLS", None)],
             extra_compile_args=["-O2", "-std=c11"],
-        )
+        ),
+        Extension(
+            name="polyglot.metrics.codebleu._counts",
+            sources=["polyglot/metrics/codebleu/csrc/counts.c"],
+            define_macros=[("PY_SSIZE_T_CLEAN", None)],
+            extra_compile_args=["-O2", "-std=c11"],
+        ),
     ],
 )

@@ -36,6 +36,7 @@ from tree_sitter import Query
 from polyglot.errors import SpecError
 from polyglot.metrics.base import Metric, Score
 from polyglot.metrics.codebleu import dataflow, ngram, scan, syntax
+from polyglot.metrics.codebleu._counts import Counts
 from polyglot.metrics.codebleu.multiset import Bag
 from polyglot.metrics.codebleu.native import NativeAnalyser
 from polyglot.metrics.codebleu.queries import (
@@ -52,12 +53,14 @@ COMPONENTS = ("ngram", "weighted_ngram", "syntax", "dataflow")
 N = ngram.STATS  # statistics per n-gram component
 SEGMENT_CACHE = 4096  # analysed segments kept per metric (least recently used dropped)
 INTERNED = 1 << 18     # distinct subtree structures remembered before starting afresh
+GRAMS = 1 << 22        # distinct tokens, n-grams and dataflow edges likewise
 HASHES = 1 << 16       # names whose CPython hash is memoised (compat mode)
 
 
 @dataclass(frozen=True)
 class Segment:
-    """One piece of code, reduced to what the four components compare."""
+    """One piece of code, reduced to what the four components compare (the Python
+    definition; the metric keeps the same multisets in C, as a ``_counts.Segment``)."""
 
     length: int                      # tokens
     counts: tuple[Bag, ...]          # 1..4-gram counts of the tokens
@@ -154,31 +157,28 @@ class CodeBLEU(Metric):
         # interner and the hash memo are bounded too (see `_bound_caches`).
         self._interner: dict[tuple, int] = {}  # subtree structure -> key, shared by all segments
         self._native = NativeAnalyser(self)  # the same analysis in C, with its own interner
+        self._counts = Counts(self.keywords)  # segments as C multisets, and the pair statistics
         self._hashes: dict = {}  # `pyset.set_order` memo
         self._segments: OrderedDict[str, Segment] = OrderedDict()  # least recently used first
         self.cache_size = cache_size
 
     # ---- hooks ---------------------------------------------------------------------
 
-    def _preprocess_segment(self, text: str) -> Segment:
-        """Parse once; keep the tokens, subtree keys and normalised dataflow."""
+    def _preprocess_segment(self, text: str):
+        """Analyse once; keep the tokens' n-grams, subtree keys and dataflow as C multisets."""
         segment = self._segments.get(text)
         if segment is not None:
             self._segments.move_to_end(text)
             return segment
-        segment = self._analyse(text)
+        tokens, keys, edges = self._native.analyse(text)
+        if tokens is None:  # compat: codebleu splits the text on whitespace
+            tokens = text.strip().split()
+        segment = self._counts.segment(tokens, keys, edges)
         if self.cache_size:
             self._segments[text] = segment
             if len(self._segments) > self.cache_size:
                 self._segments.popitem(last=False)
         return segment
-
-    def _analyse(self, text: str) -> Segment:
-        """What the four components compare, for one text."""
-        tokens, keys, edges = self._native.analyse(text)
-        if tokens is None:  # compat: codebleu splits the text on whitespace
-            tokens = text.strip().split()
-        return Segment(len(tokens), ngram.all_counts(tokens, joined=self.compat), Bag.of(keys), Bag.of(edges))
 
     def reference_analysis(self, text: str) -> tuple[list[str] | None, list[int], list[tuple]]:
         """`NativeAnalyser.analyse` in Python over py-tree-sitter: the readable definition.
@@ -208,23 +208,12 @@ class CodeBLEU(Metric):
             root, stripped, caps, self.compat, self._hashes, flow_tokens, self._kinds))
         return tokens, found.keys, edges
 
-    def _bound_caches(self) -> None:
-        """Start the interner afresh once it is large, with the segments keyed by it.
+    def reference_statistics(self, hypothesis: str, references: Sequence[str]) -> list[float]:
+        """`_compute_segment_statistics` in Python from `reference_analysis`: the definition.
 
-        Called between segments, when no analysed segment is held anywhere else.
+        The metric computes these in C (``_counts``); the tests hold the two equal.
         """
-        if max(len(self._interner), self._native.interned()) > INTERNED:
-            self._interner.clear()
-            self._native.clear()
-            self._segments.clear()
-        if len(self._hashes) > HASHES:
-            self._hashes.clear()
-
-    def _extract_reference_info(self, refs: list[Segment]) -> list[Segment]:
-        return refs
-
-    def _compute_segment_statistics(self, hyp: Segment, refs: list[Segment]) -> list[float]:
-        """``[BLEU x10, weighted x10, syntax matched/total, dataflow matched/total]``."""
+        hyp, *refs = (self._reference_segment(text) for text in (hypothesis, *references))
         ref_counts = [r.counts for r in refs]
         ref_lens = [r.length for r in refs]
         stats = ngram.bleu_statistics(hyp.counts, ref_counts, hyp.length, ref_lens, self.compat)
@@ -237,10 +226,37 @@ class CodeBLEU(Metric):
         if self.compat:
             syn = [[sum(c) for c in zip(*syn)]]
             flow = [[sum(c) for c in zip(*flow)]]
-        syn = max(syn, key=_ratio)
-        flow = max(flow, key=_ratio)
+        return [*stats, *max(syn, key=_ratio), *max(flow, key=_ratio)]
+
+    def _reference_segment(self, text: str) -> Segment:
+        tokens, keys, edges = self.reference_analysis(text)
+        if tokens is None:
+            tokens = text.strip().split()
+        return Segment(len(tokens), ngram.all_counts(tokens, joined=self.compat), Bag.of(keys), Bag.of(edges))
+
+    def _bound_caches(self) -> None:
+        """Start the id tables afresh once they are large, with the segments keyed by them.
+
+        Called between segments, when no analysed segment is held anywhere else.
+        """
+        if (max(len(self._interner), self._native.interned()) > INTERNED
+                or self._counts.size() > GRAMS):
+            self._interner.clear()
+            self._native.clear()
+            self._counts.clear()
+            self._segments.clear()
+        if len(self._hashes) > HASHES:
+            self._hashes.clear()
+
+    def _extract_reference_info(self, refs: list) -> list:
+        return refs
+
+    def _compute_segment_statistics(self, hyp, refs: list) -> list[float]:
+        """``[BLEU x10, weighted x10, syntax matched/total, dataflow matched/total]``
+        (`reference_statistics` says how)."""
+        stats = self._counts.statistics(hyp, refs, self.compat)
         self._bound_caches()
-        return [*stats, *syn, *flow]
+        return stats
 
     def components(self, stats: Sequence[float]) -> dict[str, float | None]:
         """The four component scores from summed statistics.

@@ -1,6 +1,6 @@
 """CodeBLEU's per-text analysis in C: the same results as the Python path, faster.
 
-`CodeBLEU._analyse` spends most of its time in Python walking tree-sitter nodes;
+`CodeBLEU.reference_analysis` spends most of its time in Python walking tree-sitter nodes;
 `NativeAnalyser` does the whole analysis of one text (parse, strip, reparse, scan,
 captures, dataflow walk, normalisation) in ``_native`` over tree-sitter's C API. It
 compiles the same query texts the metric compiled, reads the same kind tables, and

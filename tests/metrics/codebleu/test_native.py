@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from polyglot.metrics.codebleu import COMPAT_LANGUAGES, CodeBLEU
+from polyglot.metrics.codebleu._counts import Counts
 from polyglot.metrics.codebleu.native import NativeAnalyser
 from polyglot.metrics.codebleu.queries import available_languages
 
@@ -98,3 +99,56 @@ def test_analysers_of_one_language_share_queries_not_keys() -> None:
     assert second.interned() == 0
     assert second.analyse(text)[1] == keys  # numbered from 0 in each, in the same order
     assert first.interned() > second.interned()
+
+
+# ---- the per-pair statistics in C (`_counts`) against `CodeBLEU.reference_statistics` ----
+
+def check_statistics(lang: str, mode: str) -> None:
+    metric = CodeBLEU(lang, mode=mode)
+    texts = texts_for(lang)
+    n = len(texts)
+    for i, hyp in enumerate(texts):
+        refs = [texts[(7 * i + 1) % n]]
+        if i % 3 == 0:  # several references: the union of their n-grams, the best structure
+            refs += [hyp, texts[(5 * i + 2) % n]][: 1 + i % 2]
+        stats = metric.corpus_statistics([hyp], [[r] for r in refs])[0][0].tolist()
+        assert stats == [float(x) for x in metric.reference_statistics(hyp, refs)], (hyp[:100], refs[0][:100])
+
+
+@pytest.mark.parametrize("lang", available_languages())
+def test_default_statistics_match_python(lang: str) -> None:
+    check_statistics(lang, "default")
+
+
+@pytest.mark.parametrize("lang", COMPAT_LANGUAGES)
+def test_compat_statistics_match_python(lang: str) -> None:
+    check_statistics(lang, "compat")
+
+
+def test_counts_pin_a_small_pair() -> None:
+    counts = Counts({"return"})
+    hyp = counts.segment(["return", "a", "+", "b"], [1, 2, 2], [("var_0", "comesFrom", ())])
+    ref = counts.segment(["return", "a", "+", "a"], [2, 2, 3], [("var_0", "comesFrom", ()), ("x",)])
+    stats = counts.statistics(hyp, [ref], False)
+    assert stats[:10] == [3, 2, 1, 0, 4, 3, 2, 1, 4, 4]              # BLEU: matches, totals, lengths
+    assert stats[10:20] == [1.0 + 0.2 + 0.2, 2, 1, 0, 1.0 + 0.2 + 0.2 + 0.2, 3, 2, 1, 4, 4]  # left to right
+    assert stats[20:] == [2, 3, 1, 2]                                # clipped subtrees, edges
+    compat = counts.statistics(hyp, [ref], True)
+    assert compat[4:8] == [4, 3, 2, 1] and compat[19] == 2           # totals floored at 1; ref len 2
+    assert compat[20:22] == [2, 3]                                   # unclipped: ref's two 2s match one
+    assert counts.statistics(hyp, [ref, hyp], False)[20:] == [3, 3, 1, 1]  # best reference by rate
+
+
+def test_counts_refuse_segments_they_did_not_make() -> None:
+    counts, other = Counts(set()), Counts(set())
+    seg = counts.segment(["a"], [0], [])
+    with pytest.raises(ValueError, match="another Counts"):
+        other.statistics(other.segment(["a"], [0], []), [seg], False)
+    counts.clear()
+    assert counts.size() == 0
+    with pytest.raises(ValueError, match="before clear"):
+        counts.statistics(counts.segment(["a"], [0], []), [seg], False)
+    with pytest.raises(TypeError):
+        counts.segment(["a", 1], [], [])
+    with pytest.raises(ValueError, match="no references"):
+        counts.statistics(seg, [], False)
