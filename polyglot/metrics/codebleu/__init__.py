@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import re
+import tomllib
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,7 +44,7 @@ from polyglot.metrics.codebleu.native import NativeAnalyser
 from polyglot.metrics.codebleu.queries import (
     COMPAT_DIR, CodeGrammar, compile_query, load_grammar, read_query, read_words, split_patterns,
 )
-from polyglot.metrics.codebleu.source import code_tokens, parse_stripped
+from polyglot.metrics.codebleu.source import RegexStripper, code_tokens, parse_stripped
 
 __all__ = ["CodeBLEU", "COMPAT_LANGUAGES", "MODES"]
 
@@ -70,11 +72,12 @@ class Segment:
 
 @dataclass(frozen=True)
 class CompatQueries:
-    """What compat mode reads for a language: its query, the stripping part, keywords."""
+    """What compat mode reads for a language: its query, how it strips comments, keywords."""
 
     flow: Query | None
     strip: Query | None  # only the patterns that capture ``@compat.strip``: a cheaper search
     keywords: frozenset[str]
+    regex: RegexStripper | None  # the package's comment regex, applied before parsing
 
 
 @functools.lru_cache(maxsize=None)
@@ -84,9 +87,22 @@ def compat_queries(lang: str) -> CompatQueries:
     source = read_query(lang, f"{lang}.scm", folder=COMPAT_DIR)
     origin = str(COMPAT_DIR / f"{lang}.scm")
     strip = [p for p in split_patterns(source) if "@compat.strip" in p]
+    regex = compat_regex(lang)
+    if regex and strip:
+        raise SpecError(f"{origin} captures @compat.strip, but strip.toml strips {lang} by regex",
+                        hint="keep one of the two")
     return CompatQueries(compile_query(language, source, origin),
                          compile_query(language, "\n".join(strip), origin),
-                         read_words(COMPAT_DIR / f"{lang}.keywords.txt"))
+                         read_words(COMPAT_DIR / f"{lang}.keywords.txt"), regex)
+
+
+def compat_regex(lang: str) -> RegexStripper | None:
+    """``compat/strip.toml``'s regular expression, if the package strips ``lang`` with it."""
+    table = tomllib.loads((COMPAT_DIR / "strip.toml").read_text(encoding="utf-8"))["regex"]
+    if lang not in table["languages"]:
+        return None
+    flags = functools.reduce(lambda a, b: a | b, (re.RegexFlag[f] for f in table["flags"]), re.RegexFlag(0))
+    return RegexStripper(re.compile(table["pattern"], flags), table["comment_starts"])
 
 
 def _ratio(counts: Sequence[float]) -> tuple[float, float]:
@@ -145,10 +161,12 @@ class CodeBLEU(Metric):
             compat = compat_queries(self.lang)
             self.flow_query, self.keywords = compat.flow, compat.keywords
             self.strip_query, self.strip_prefix = compat.strip, "compat.strip"
+            self.strip_regex = compat.regex
         else:
             self.flow_query = self.grammar.locals
             self.strip_query, self.strip_prefix = self.grammar.comments, "comment"
             self.keywords = self.grammar.keywords
+            self.strip_regex = None
         self._parser = self.grammar.parser()
         self._kinds = self.grammar.kinds
         self._whole = self._kinds.ids(dataflow.COMPAT_ATOMIC) if self.compat else frozenset()
@@ -187,7 +205,7 @@ class CodeBLEU(Metric):
         every language and mode. Returns ``(tokens, subtree keys, normalised dataflow
         edges)``, tokens None in compat mode (codebleu splits the text on whitespace).
         """
-        text = text.strip()
+        text = (self.strip_regex(text) if self.strip_regex else text).strip()
         # a lone surrogate (text decoded with surrogateescape) cannot be UTF-8: it becomes "?"
         tree, stripped = parse_stripped(self._parser, text.encode("utf-8", "replace"),
                                         self.strip_query, self.strip_prefix)

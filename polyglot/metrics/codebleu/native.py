@@ -83,10 +83,13 @@ class NativeAnalyser:
 
     def __init__(self, metric) -> None:
         self.compat = metric.compat
+        self._regex = metric.strip_regex  # compat: the package's comment regex, if it has one
         self._engine = _prototype(metric).fresh()  # its own interner; queries compiled once
 
     def analyse(self, text: str) -> tuple[list[str] | None, list[int], list[tuple]]:
         """``(tokens or None in compat mode, subtree keys, normalised dataflow edges)``."""
+        if self._regex:
+            text = self._regex(text)
         return self._engine.analyse(text.strip().encode("utf-8", "replace"))
 
     def interned(self) -> int:

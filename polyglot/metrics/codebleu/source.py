@@ -7,7 +7,9 @@ space, so the tokens on either side stay apart.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from tree_sitter import Node, Parser, Query, QueryCursor, Tree
 
@@ -70,6 +72,29 @@ def parse_stripped(parser: Parser, source: bytes, query: Query | None,
         return tree, source
     stripped = blank_out(source, ranges)
     return parser.parse(stripped), stripped
+
+
+@dataclass(frozen=True)
+class RegexStripper:
+    """A comment-removing regular expression, as codebleu 0.7.0 applies it (compat mode).
+
+    Args:
+        pattern: matches comments and the literals that may hold comment markers.
+        comment_starts: a match starting so is a comment and becomes one space; any
+            other match (a literal) is kept.
+    """
+
+    pattern: re.Pattern
+    comment_starts: str
+
+    def __call__(self, text: str) -> str:
+        """``text`` without its comments and without the lines that leaves blank."""
+        out = self.pattern.sub(self._replace, text)
+        return "\n".join(line for line in out.split("\n") if line.strip())
+
+    def _replace(self, match: re.Match) -> str:
+        found = match.group(0)
+        return " " if found.startswith(self.comment_starts) else found
 
 
 def iter_nodes(root: Node) -> Iterator[Node]:

@@ -3,9 +3,7 @@
 ; expression, a `for` is walked once, and an `else` branch continues from the `then`
 ; branch's state: all reproduced here by *not* capturing those constructs.
 
-; --- stripped before matching ---------------------------------------------------
-; // note    /* note */
-(comment) @compat.strip
+; Comments are stripped before parsing by the package's regex (strip.toml).
 
 ; --- dataflow -------------------------------------------------------------------
 ; x = y + z;    x += y;

@@ -2,9 +2,7 @@
 ; As for C: declarations make no edge, `i++` and `for` (classic and range) are ordinary
 ; code, and an `else` branch continues from the `then` branch's state.
 
-; --- stripped before matching ---------------------------------------------------
-; // note    /* note */
-(comment) @compat.strip
+; Comments are stripped before parsing by the package's regex (strip.toml).
 
 ; --- dataflow -------------------------------------------------------------------
 ; x = y + z;    x += y;

@@ -1,8 +1,6 @@
 ; codebleu 0.7.0, DFG_csharp, as captures. Compat mode only.
 
-; --- stripped before matching ---------------------------------------------------
-; // note    /* note */
-(comment) @compat.strip
+; Comments are stripped before parsing by the package's regex (strip.toml).
 
 ; --- dataflow -------------------------------------------------------------------
 ; x = y + z;    x += y;

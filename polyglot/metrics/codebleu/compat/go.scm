@@ -1,9 +1,7 @@
 ; codebleu 0.7.0, DFG_go, as captures. Compat mode only.
 ; `x := y` is not among the walker's assignments, so it makes no edge.
 
-; --- stripped before matching ---------------------------------------------------
-; // note    /* note */
-(comment) @compat.strip
+; Comments are stripped before parsing by the package's regex (strip.toml).
 
 ; --- the older grammar had no statement_list inside a block -----------------------
 ; { a := 1; b := 2 }

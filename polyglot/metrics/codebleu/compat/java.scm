@@ -1,8 +1,6 @@
 ; codebleu 0.7.0, DFG_java, as captures. Compat mode only.
 
-; --- stripped before matching ---------------------------------------------------
-; // note    /* note */
-[(line_comment) (block_comment)] @compat.strip
+; Comments are stripped before parsing by the package's regex (strip.toml).
 
 ; --- dataflow -------------------------------------------------------------------
 ; x = y + z;    x += y;   (one edge per target token and value token)

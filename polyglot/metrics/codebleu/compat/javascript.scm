@@ -1,9 +1,7 @@
 ; codebleu 0.7.0, DFG_javascript, as captures. Compat mode only.
 ; A plain `x = y` is not among the walker's assignments, so it makes no edge.
 
-; --- stripped before matching ---------------------------------------------------
-; // note    /* note */
-(comment) @compat.strip
+; Comments are stripped before parsing by the package's regex (strip.toml).
 
 ; --- the older grammar wrapped a for-loop's condition -----------------------------
 ; for (let i = 0; i < n; i++)       condition: (expression_statement ...)

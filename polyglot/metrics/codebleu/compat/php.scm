@@ -2,9 +2,7 @@
 ; PHP names are `name` nodes, not `identifier`s, so a first sight never defines one:
 ; only assignments and parameters do.
 
-; --- stripped before matching: the package's regex knows // and /* */, not # -------
-; // note    /* note */
-((comment) @compat.strip (#match? @compat.strip "^(//|/\\*)"))
+; Comments are stripped before parsing by the package's regex (strip.toml).
 
 ; --- dataflow -------------------------------------------------------------------
 ; $x = $y + $z;

@@ -3,9 +3,7 @@
 ; whose "value" is its third -- the parameters -- and never walks the body; `let` is
 ; not among its assignments. Reproduced as such.
 
-; --- stripped before matching ---------------------------------------------------
-; // note    /* note */
-[(line_comment) (block_comment)] @compat.strip
+; Comments are stripped before parsing by the package's regex (strip.toml).
 
 ; --- dataflow -------------------------------------------------------------------
 ; x = y;
