@@ -11,7 +11,7 @@ setup(
             include_dirs=[f"{TS}/include", f"{TS}/src"],
             define_macros=[("_DEFAULT_SOURCE", None),
                            ("PY_SSIZE_T_CLEAN", None), ("TREE_SITTER_HIDE_SYMBOLS", None)],
-            extra_compile_args=["-O2", "-std=c11"],
+            extra_compile_args=["-O3", "-std=c11"],
         ),
         Extension(
             name="polyglot.metrics.codebleu._counts",

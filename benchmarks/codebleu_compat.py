@@ -251,8 +251,7 @@ def alternate(rounds: int, runs: dict) -> dict[str, dict]:
 
 
 def _components(metric, score) -> dict[str, float]:
-    parts = metric.components(score.statistics)
-    return {"codebleu": score.score, **{k: (v if v is not None else 0.0) for k, v in parts.items()}}
+    return {"codebleu": score.score, **{k: (v if v is not None else 0.0) for k, v in score.parts.items()}}
 
 
 # ---- report ---------------------------------------------------------------------------

@@ -92,6 +92,7 @@ class Score:
         signature: the settings that produced it; filled in by `Metric`.
         statistics: the summed sufficient statistics the score was computed from.
         detail: extra text printed after the score (BLEU's n-gram precisions, BP, ...).
+        parts: named sub-scores, for a metric made of several (CodeBLEU's components).
         ci: a 95% bootstrap confidence interval ``(low, high)``, when bootstrap was asked.
         mean: the mean of the bootstrap scores, when bootstrap was asked.
     """
@@ -101,6 +102,7 @@ class Score:
     signature: Signature | None = None
     statistics: tuple[float, ...] = ()
     detail: str = ""
+    parts: dict[str, float | None] = field(default_factory=dict)
     ci: tuple[float, float] | None = None
     mean: float | None = None
 
@@ -134,6 +136,8 @@ class Score:
         }
         if self.detail:
             out["detail"] = self.detail
+        if self.parts:
+            out["parts"] = dict(self.parts)
         if self.ci is not None:
             out["ci95"] = list(self.ci)
             out["mean"] = self.mean

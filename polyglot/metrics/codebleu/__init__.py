@@ -308,15 +308,18 @@ class CodeBLEU(Metric):
             score = sum(w * v for w, v in present) * sum(self.weights) / mass if mass else 0.0
         detail = " ".join(f"{k}={'n/a' if v is None else f'{v:.4f}'}" for k, v in parts.items())
         return Score("CodeBLEU", float(score), statistics=tuple(map(float, stats)),
-                     detail=f"({detail})")
+                     detail=f"({detail})", parts=parts)
 
     def _signature_info(self, num_refs: int | str) -> tuple[str, dict[str, Any]]:
-        info: dict[str, Any] = {"lang": self.lang, "mode": self.mode,
-                                "w": ",".join(_short(w) for w in self.weights),
+        info: dict[str, Any] = {"lang": self.lang, "mode": self.mode, "w": self._weights_text,
                                 "grammar": self.grammar_version}
         if num_refs != 1:
             info = {"nrefs": num_refs, **info}
         return "", info
+
+    @cached_property
+    def _weights_text(self) -> str:
+        return ",".join(_short(w) for w in self.weights)
 
     @cached_property
     def grammar_version(self) -> str:

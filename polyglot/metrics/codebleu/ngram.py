@@ -174,12 +174,10 @@ def bleu_from_statistics(stats: Sequence[float], effective_order: bool) -> float
     Returns:
         The score in [0, 1]; 0 when no unigram matches.
     """
-    matches = stats[:MAX_ORDER]
-    totals = stats[MAX_ORDER:2 * MAX_ORDER]
-    hyp_len, ref_len = stats[2 * MAX_ORDER], stats[2 * MAX_ORDER + 1]
-    if matches[0] == 0:
+    if stats[0] == 0:
         return 0.0
-    orders = [(m, t) for m, t in zip(matches, totals) if t > 0 or not effective_order]
-    weight = 1 / (len(orders) if effective_order else MAX_ORDER)
-    log_sum = math.fsum(weight * math.log((m if m else EPSILON) / t) for m, t in orders)
-    return brevity_penalty(ref_len, hyp_len) * math.exp(log_sum)
+    logs = [math.log((stats[n] or EPSILON) / stats[MAX_ORDER + n]) for n in range(MAX_ORDER)
+            if stats[MAX_ORDER + n] > 0 or not effective_order]
+    weight = 1 / (len(logs) if effective_order else MAX_ORDER)
+    log_sum = math.fsum([weight * x for x in logs])
+    return brevity_penalty(stats[2 * MAX_ORDER + 1], stats[2 * MAX_ORDER]) * math.exp(log_sum)

@@ -133,6 +133,61 @@ static char *dup_n(const char *s, uint32_t n) {
     char *d = malloc(n + 1); if (!d) abort(); memcpy(d, s, n); d[n] = 0; return d;
 }
 
+/* ---- subtree keys: int32 sequences -> dense ids, in order of first sight ---------- */
+
+typedef struct {
+    uint64_t *hash; int32_t *slot;   /* open addressing: slot = id + 1, 0 empty */
+    size_t cap;
+    IntVec arena;                    /* every sequence, one after another */
+    VEC(size_t) at;                  /* id -> offset in arena; the next id's offset ends it */
+} KeyTable;
+
+static void kt_free(KeyTable *t) {
+    free(t->hash); free(t->slot); VEC_FREE(t->arena); VEC_FREE(t->at); memset(t, 0, sizeof *t);
+}
+
+static uint64_t seq_hash(const int32_t *v, size_t n) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+    for (size_t i = 0; i < n; i++) { h ^= (uint32_t)v[i]; h *= 0xff51afd7ed558ccdULL; h ^= h >> 32; }
+    return h;
+}
+
+static void kt_grow(KeyTable *t) {
+    size_t cap = t->cap ? t->cap * 2 : 1024;
+    uint64_t *hash = calloc(cap, sizeof *hash);
+    int32_t *slot = calloc(cap, sizeof *slot);
+    if (!hash || !slot) abort();
+    for (size_t i = 0; i < t->cap; i++) {
+        if (!t->slot[i]) continue;
+        size_t j = t->hash[i] & (cap - 1);
+        while (slot[j]) j = (j + 1) & (cap - 1);
+        hash[j] = t->hash[i]; slot[j] = t->slot[i];
+    }
+    free(t->hash); free(t->slot);
+    t->hash = hash; t->slot = slot; t->cap = cap;
+}
+
+/* the id of the sequence v[0..n), a new one when unseen */
+static long kt_intern(KeyTable *t, const int32_t *v, size_t n) {
+    if (2 * (t->at.n + 1) > t->cap) kt_grow(t);
+    uint64_t h = seq_hash(v, n);
+    size_t j = h & (t->cap - 1);
+    while (t->slot[j]) {
+        if (t->hash[j] == h) {
+            size_t id = (size_t)t->slot[j] - 1, a = t->at.v[id];
+            size_t end = id + 1 < t->at.n ? t->at.v[id + 1] : t->arena.n;
+            if (end - a == n && !memcmp(t->arena.v + a, v, n * sizeof(int32_t))) return (long)id;
+        }
+        j = (j + 1) & (t->cap - 1);
+    }
+    if (t->at.n >= INT32_MAX - 1) return -1;
+    long id = (long)t->at.n;
+    VEC_PUSH(t->at, t->arena.n);
+    intvec_extend(&t->arena, v, n);
+    t->hash[j] = h; t->slot[j] = (int32_t)(id + 1);
+    return id;
+}
+
 /* ---- engine ----------------------------------------------------------------------- */
 
 typedef struct {
@@ -150,7 +205,7 @@ typedef struct {
     int32_t label_identifier, label_comma;
     PyObject *labels;         /* str -> label id */
     PyObject *label_names;    /* list of str */
-    PyObject *interner;       /* bytes -> key */
+    KeyTable keys;            /* subtree structure -> key; each engine its own */
     PyObject *vars;           /* list: "var_0", ... */
     PyObject *rel_comes, *rel_computed;
 } Engine;
@@ -430,6 +485,7 @@ typedef struct {
     PtrMap scope_index; IntVec scope_stack;
     PtrMap skip;
     TSTreeCursor cursor;
+    NodeVec kids; PtrMap kids_at; IntVec kids_span;  /* each node's children, recorded by scan */
 } W;
 
 static void entry_free(Entry *x) { VEC_FREE(x->names); VEC_FREE(x->idxs); }
@@ -448,6 +504,7 @@ static void w_free(W *w) {
     Py_XDECREF(w->codes); Py_XDECREF(w->code_list);
     VEC_FREE(w->hashes); VEC_FREE(w->hashed); VEC_FREE(w->first_pos);
     pm_free(&w->scope_index); VEC_FREE(w->scope_stack); pm_free(&w->skip);
+    VEC_FREE(w->kids); pm_free(&w->kids_at); VEC_FREE(w->kids_span);
 }
 
 /* ---- read_captures ------------------------------------------------------------------ */
@@ -545,19 +602,21 @@ static void read_captures(W *w, TSNode root) {
 /* ---- scan ---------------------------------------------------------------------------- */
 
 static long intern(Engine *e, const IntVec *buf, size_t base) {
-    PyObject *k = PyBytes_FromStringAndSize((const char *)(buf->v + base), (Py_ssize_t)((buf->n - base) * sizeof(int32_t)));
-    if (!k) return -1;
-    PyObject *found = PyDict_GetItemWithError(e->interner, k);
-    if (found) { Py_DECREF(k); return PyLong_AsLong(found); }
-    if (PyErr_Occurred()) { Py_DECREF(k); return -1; }
-    Py_ssize_t n = PyDict_GET_SIZE(e->interner);
-    PyObject *v = PyLong_FromSsize_t(n);
-    int rc = v ? PyDict_SetItem(e->interner, k, v) : -1;
-    Py_XDECREF(v); Py_DECREF(k);
-    return rc < 0 ? -1 : (long)n;
+    long key = kt_intern(&e->keys, buf->v + base, buf->n - base);
+    if (key < 0) PyErr_SetString(PyExc_OverflowError, "too many subtree structures");
+    return key;
 }
 
-typedef struct { uint32_t slot; uint16_t field; size_t base; const void *id; } Frame;
+typedef struct { uint32_t slot; uint16_t field; size_t base, kids; const void *id; } Frame;
+
+/* the children of the node closing now are the last ones seen since it opened */
+static void keep_children(W *w, NodeVec *pending, const Frame *f) {
+    pm_put(&w->kids_at, f->id, (int32_t)(w->kids_span.n / 2));
+    VEC_PUSH(w->kids_span, (int32_t)w->kids.n);
+    VEC_PUSH(w->kids_span, (int32_t)(pending->n - f->kids));
+    for (size_t i = f->kids; i < pending->n; i++) VEC_PUSH(w->kids, pending->v[i]);
+    pending->n = f->kids;
+}
 
 static long intern_one(Engine *e, IntVec *tmp, int32_t label, int32_t field, int32_t key) {
     tmp->n = 0;
@@ -574,11 +633,13 @@ static int scan(W *w, TSNode root, IntVec *keys) {
     int64_t skip_until = -1;
     IntVec entries = {0}, tmp = {0};
     VEC(Frame) stack = {0};
+    NodeVec pending = {0};
     TSTreeCursor *cur = &w->cursor;
     ts_tree_cursor_reset(cur, root);
     TSNode node = root;
     int rc = 0;
     for (;;) {
+        if (stack.n) VEC_PUSH(pending, node);
         uint32_t slot = slot_of(e, ts_node_symbol(node));
         int named = e->kind_named[slot];
         uint16_t field = named ? ts_tree_cursor_current_field_id(cur) : 0;
@@ -597,7 +658,7 @@ static int scan(W *w, TSNode root, IntVec *keys) {
             }
         }
         if (ts_tree_cursor_goto_first_child(cur)) {
-            Frame f = {slot, field, entries.n, node.id};
+            Frame f = {slot, field, entries.n, pending.n, node.id};
             VEC_PUSH(stack, f);
             node = ts_tree_cursor_current_node(cur);
             continue;
@@ -626,6 +687,7 @@ static int scan(W *w, TSNode root, IntVec *keys) {
         while (!ts_tree_cursor_goto_next_sibling(cur)) {
             if (!ts_tree_cursor_goto_parent(cur)) goto done;
             Frame f = stack.v[--stack.n];
+            keep_children(w, &pending, &f);
             if (!e->kind_named[f.slot]) { entries.n = f.base; continue; }
             if (shims && pm_has(&w->transparent, f.id)) continue;
             int32_t label = shims ? pm_get(&w->rename, f.id) : -1;
@@ -648,7 +710,7 @@ static int scan(W *w, TSNode root, IntVec *keys) {
         node = ts_tree_cursor_current_node(cur);
     }
 done:
-    VEC_FREE(entries); VEC_FREE(tmp); VEC_FREE(stack);
+    VEC_FREE(entries); VEC_FREE(tmp); VEC_FREE(stack); VEC_FREE(pending);
     return rc;
 }
 
@@ -969,11 +1031,11 @@ static PyObject *key_for_target(W *w, PyObject *states, const Token *t) {
     return state_key(w, w->e->compat ? 0 : scope_top(w, 0), t->code);
 }
 
-static void node_children(W *w, TSNode node, NodeVec *out) {
-    ts_tree_cursor_reset(&w->cursor, node);
-    if (!ts_tree_cursor_goto_first_child(&w->cursor)) return;
-    do VEC_PUSH(*out, ts_tree_cursor_current_node(&w->cursor));
-    while (ts_tree_cursor_goto_next_sibling(&w->cursor));
+static void node_children(W *w, TSNode node, NodeVec *out) {  /* as scan saw them */
+    int32_t k = pm_get(&w->kids_at, node.id);
+    if (k < 0) return;
+    const TSNode *first = w->kids.v + w->kids_span.v[2 * k];
+    for (int32_t i = 0; i < w->kids_span.v[2 * k + 1]; i++) VEC_PUSH(*out, first[i]);
 }
 
 static size_t bisect_left(const IntVec *a, int64_t x) {
@@ -1485,6 +1547,14 @@ static int span_cmp(const void *x, const void *y) {
     return (p->b > q->b) - (p->b < q->b);
 }
 
+/* the row and byte column of ``offset``, given the offsets of every newline */
+static TSPoint point_at(const IntVec *lines, uint32_t offset) {
+    size_t lo = 0, hi = lines->n;
+    while (lo < hi) { size_t mid = (lo + hi) / 2; if ((uint32_t)lines->v[mid] < offset) lo = mid + 1; else hi = mid; }
+    TSPoint p = {(uint32_t)lo, lo ? offset - (uint32_t)lines->v[lo - 1] - 1 : offset};
+    return p;
+}
+
 /* `parse_stripped`: the final tree; *stripped is set to a malloc'd copy when stripping happened */
 static TSTree *parse_stripped(Engine *e, const char *src, uint32_t len, char **stripped, uint32_t *slen) {
     *stripped = NULL; *slen = len;
@@ -1524,11 +1594,22 @@ static TSTree *parse_stripped(Engine *e, const char *src, uint32_t len, char **s
         last = b > last ? b : last;
     }
     if (len > last) { memcpy(out + n, src + last, len - last); n += len - last; }
+    /* Tell the first tree what changed, last span first (the earlier offsets still hold),
+     * and parse again from it: tree-sitter reuses every subtree the edits leave alone. */
+    IntVec lines = {0};
+    for (uint32_t i = 0; i < len; i++) if (src[i] == '\n') VEC_PUSH(lines, (int32_t)i);
+    for (size_t i = k; i-- > 0;) {
+        uint32_t a = spans.v[i].a, b = spans.v[i].b;
+        TSInputEdit edit = {a, b, a + 1, point_at(&lines, a), point_at(&lines, b), point_at(&lines, a)};
+        edit.new_end_point.column++;
+        ts_tree_edit(tree, &edit);
+    }
+    VEC_FREE(lines);
     VEC_FREE(spans);
-    ts_tree_delete(tree);
     *stripped = out; *slen = n;
-
-    return ts_parser_parse_string(e->parser, NULL, out, n);
+    TSTree *again = ts_parser_parse_string(e->parser, tree, out, n);
+    ts_tree_delete(tree);
+    return again;
 }
 
 /* ---- the Python type ------------------------------------------------------------------------- */
@@ -1583,7 +1664,8 @@ static void engine_dealloc(Engine *e) {
         free(e->strip_prefix); free(e->kind_label); free(e->kind_named); free(e->kind_whole); free(e->kind_comment);
     }
     if (e->parser) ts_parser_delete(e->parser);
-    Py_XDECREF(e->capsule); Py_XDECREF(e->labels); Py_XDECREF(e->label_names); Py_XDECREF(e->interner);
+    Py_XDECREF(e->capsule); Py_XDECREF(e->labels); Py_XDECREF(e->label_names);
+    kt_free(&e->keys);
     Py_XDECREF(e->vars); Py_XDECREF(e->rel_comes); Py_XDECREF(e->rel_computed);
     PyTypeObject *tp = Py_TYPE(e);
     tp->tp_free((PyObject *)e);
@@ -1603,10 +1685,10 @@ static int engine_init(Engine *e, PyObject *args, PyObject *kw) {
     Py_INCREF(capsule); e->capsule = capsule;
     e->compat = compat;
     e->strip_prefix = dup_n(prefix, (uint32_t)strlen(prefix));
-    e->labels = PyDict_New(); e->label_names = PyList_New(0); e->interner = PyDict_New(); e->vars = PyList_New(0);
+    e->labels = PyDict_New(); e->label_names = PyList_New(0); e->vars = PyList_New(0);
     e->rel_comes = PyUnicode_InternFromString("comesFrom");
     e->rel_computed = PyUnicode_InternFromString("computedFrom");
-    if (!e->labels || !e->label_names || !e->interner || !e->vars || !e->rel_comes || !e->rel_computed) return -1;
+    if (!e->labels || !e->label_names || !e->vars || !e->rel_comes || !e->rel_computed) return -1;
     Py_ssize_t n = PyList_GET_SIZE(names);
     if (n < 1 || PyList_GET_SIZE(named) != n) { PyErr_SetString(PyExc_ValueError, "bad kind tables"); return -1; }
     e->nkinds = (uint32_t)n;
@@ -1640,11 +1722,11 @@ static int engine_init(Engine *e, PyObject *args, PyObject *kw) {
 }
 
 static PyObject *engine_interned(Engine *e, PyObject *Py_UNUSED(ignored)) {
-    return PyLong_FromSsize_t(PyDict_GET_SIZE(e->interner));
+    return PyLong_FromSize_t(e->keys.at.n);
 }
 
 static PyObject *engine_clear(Engine *e, PyObject *Py_UNUSED(ignored)) {
-    PyDict_Clear(e->interner);
+    kt_free(&e->keys);
     Py_RETURN_NONE;
 }
 
@@ -1654,17 +1736,17 @@ static PyObject *engine_fresh(Engine *e, PyObject *Py_UNUSED(ignored)) {
     if (!e->parser) { PyErr_SetString(PyExc_RuntimeError, "Engine is not initialised"); return NULL; }
     Engine *copy = (Engine *)PyType_GenericNew(Py_TYPE(e), NULL, NULL);
     if (!copy) return NULL;
-    PyObject *interner = PyDict_New();
     TSParser *parser = ts_parser_new();
-    if (!interner || !parser || !ts_parser_set_language(parser, e->lang)) {
-        Py_XDECREF(interner); if (parser) ts_parser_delete(parser); Py_DECREF(copy);
+    if (!parser || !ts_parser_set_language(parser, e->lang)) {
+        if (parser) ts_parser_delete(parser);
+        Py_DECREF(copy);
         return PyErr_Occurred() ? NULL : PyErr_NoMemory();
     }
     memcpy((char *)copy + sizeof(PyObject), (char *)e + sizeof(PyObject), sizeof(Engine) - sizeof(PyObject));
     PyObject *owner = e->owner ? e->owner : (PyObject *)e;
     Py_INCREF(owner); copy->owner = owner;
     copy->parser = parser;
-    copy->interner = interner;
+    memset(&copy->keys, 0, sizeof copy->keys);
     Py_XINCREF(copy->capsule); Py_XINCREF(copy->labels); Py_XINCREF(copy->label_names);
     Py_XINCREF(copy->vars); Py_XINCREF(copy->rel_comes); Py_XINCREF(copy->rel_computed);
     return (PyObject *)copy;
