@@ -42,7 +42,7 @@ from polyglot.metrics.codebleu._counts import Counts
 from polyglot.metrics.codebleu.multiset import Bag
 from polyglot.metrics.codebleu.native import NativeAnalyser
 from polyglot.metrics.codebleu.queries import (
-    COMPAT_DIR, CodeGrammar, compile_query, load_grammar, read_query, read_words, split_patterns,
+    COMPAT_DIR, CodeGrammar, compile_query, load_grammar, patterns_capturing, read_query, read_words,
 )
 from polyglot.metrics.codebleu.source import RegexStripper, code_tokens, parse_stripped
 
@@ -86,7 +86,7 @@ def compat_queries(lang: str) -> CompatQueries:
     language = load_grammar(lang).language
     source = read_query(lang, f"{lang}.scm", folder=COMPAT_DIR)
     origin = str(COMPAT_DIR / f"{lang}.scm")
-    strip = [p for p in split_patterns(source) if "@compat.strip" in p]
+    strip = patterns_capturing(source, "compat.strip")
     regex = compat_regex(lang)
     if regex and strip:
         raise SpecError(f"{origin} captures @compat.strip, but strip.toml strips {lang} by regex",

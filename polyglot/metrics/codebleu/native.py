@@ -15,7 +15,9 @@ from tree_sitter import Query, QueryError
 
 from polyglot.metrics.codebleu import dataflow
 from polyglot.metrics.codebleu._native import Engine
-from polyglot.metrics.codebleu.queries import COMPAT_DIR, grammar_dir, read_query, read_query_parts, split_patterns
+from polyglot.metrics.codebleu.queries import (
+    COMPAT_DIR, grammar_dir, patterns_capturing, read_query, read_query_parts, split_patterns,
+)
 from polyglot.metrics.codebleu.scan import ERROR_KIND
 
 __all__ = ["NativeAnalyser"]
@@ -44,7 +46,7 @@ def _sources(lang: str, compat: bool, language, folder: Path) -> tuple[str | Non
     """``(flow query text, strip query text)`` as the metric compiles them from ``folder``."""
     if compat:
         source = read_query(lang, f"{lang}.scm", folder=COMPAT_DIR)
-        strip = "\n".join(p for p in split_patterns(source) if "@compat.strip" in p)
+        strip = "\n".join(patterns_capturing(source, "compat.strip"))
         return query_source(language, [source]), query_source(language, [strip])
     return (query_source(language, read_query_parts(lang, "locals.scm")),
             query_source(language, read_query_parts(lang, "comments.scm")))

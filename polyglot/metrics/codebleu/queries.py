@@ -130,6 +130,13 @@ def read_query_parts(lang: str, name: str, folder: Path | None = None) -> list[s
     return [*parts, text]
 
 
+def patterns_capturing(source: str, capture: str) -> list[str]:
+    """The top-level patterns of ``source`` whose code (not a comment) captures ``@capture``."""
+    mark = re.compile(rf"@{re.escape(capture)}(?![\w.-])")
+    return [p for p in split_patterns(source)
+            if any(mark.search(line) for line in p.splitlines() if not line.lstrip().startswith(";"))]
+
+
 def split_patterns(source: str) -> list[str]:
     """Top-level patterns of a query, each with the comment lines just above it."""
     patterns: list[str] = []

@@ -25,7 +25,8 @@ CASES = sorted(k for k in EXPECTED if not k.endswith("codebleu-0.7.0"))
 def scores(lang: str, mode: str, hyp: str, refs: list[str]) -> list[float | None]:
     metric = CodeBLEU(lang, mode=mode)
     score = metric.sentence_score(hyp, refs)
-    parts = metric.components(score.statistics)
+    parts = score.parts
+    assert parts == metric.components(score.statistics) and score.to_dict()["parts"] == parts
     return [score.score, parts["ngram"], parts["weighted_ngram"], parts["syntax"], parts["dataflow"]]
 
 
@@ -187,3 +188,19 @@ def test_no_language_is_a_located_error(lang):
     with pytest.raises(SpecError) as err:
         CodeBLEU(lang)
     assert (err.value.message, err.value.path) == ("CodeBLEU needs a programming language", "lang")
+
+
+def test_compat_strips_c_family_comments_with_the_packages_regex():
+    strip = CodeBLEU("go", mode="compat").strip_regex
+    # the package's quirks, reproduced: `//` inside a raw string starts a "comment", lines
+    # left blank go, a `'...'` or `"..."` literal is kept whole even when it holds `//`
+    assert strip("x := `a // b`\n// c\n\ny := 1 /* d\n e */ + 2") == "x := `a  \ny := 1   + 2"
+    assert strip("s = \"// no\"; t = '/*' // yes") == "s = \"// no\"; t = '/*'  "
+
+
+@pytest.mark.parametrize("lang", COMPAT_LANGUAGES)
+def test_each_compat_language_strips_one_way(lang):
+    metric = CodeBLEU(lang, mode="compat")
+    regex = lang not in ("python", "ruby")  # the package's tokenize loop; nothing at all
+    assert (metric.strip_regex is not None) == regex
+    assert (metric.strip_query is not None) == (lang == "python")
