@@ -204,3 +204,14 @@ def test_each_compat_language_strips_one_way(lang):
     regex = lang not in ("python", "ruby")  # the package's tokenize loop; nothing at all
     assert (metric.strip_regex is not None) == regex
     assert (metric.strip_query is not None) == (lang == "python")
+
+
+def test_compat_python_joins_continued_lines_as_the_packages_tokenize_loop_does():
+    from polyglot.metrics.codebleu.source import parse_stripped
+
+    metric = CodeBLEU("python", mode="compat")
+    tree, stripped = parse_stripped(metric._parser, b"x = a and \\\n    b  # c\n", metric.strip_query,
+                                    metric.strip_prefix)
+    assert stripped == b"x = a and      b   \n"
+    assert str(tree.root_node) == ("(module (assignment left: (identifier) right: (boolean_operator "
+                                   "left: (identifier) right: (identifier))))")

@@ -8,6 +8,9 @@
 ; def f():
 ;     """Docstring."""
 (block (string) @compat.strip)
+; x = a and \        (its tokenize loop drops the backslash and joins the lines)
+;     b
+(line_continuation) @compat.strip
 
 ; --- the older grammar wrapped expression statements ------------------------------
 ; x = 1        (module (expression_statement (assignment ...)))
