@@ -92,7 +92,9 @@ class Score:
         signature: the settings that produced it; filled in by `Metric`.
         statistics: the summed sufficient statistics the score was computed from.
         detail: extra text printed after the score (BLEU's n-gram precisions, BP, ...).
-        parts: named sub-scores, for a metric made of several (CodeBLEU's components).
+        parts: named sub-scores, for a metric made of several (CodeBLEU's components);
+            with no ``detail``, they are the detail (``(ngram=0.7506 ... dataflow=n/a)``),
+            written only when printed, since scoring one pair should not pay for text.
         ci: a 95% bootstrap confidence interval ``(low, high)``, when bootstrap was asked.
         mean: the mean of the bootstrap scores, when bootstrap was asked.
     """
@@ -120,11 +122,18 @@ class Score:
         if self.ci is not None and self.mean is not None:
             half = (self.ci[1] - self.ci[0]) / 2
             text += f" (μ = {self.mean:.{width}f} ± {half:.{width}f})"
-        if self.detail:
-            text += f" {self.detail}"
+        if self.described:
+            text += f" {self.described}"
         if signature and self.signature is not None:
             text += f" | {self.signature.format()}"
         return text
+
+    @property
+    def described(self) -> str:
+        """``detail``, or else the parts as ``(name=0.1234 ...)``."""
+        if self.detail or not self.parts:
+            return self.detail
+        return "(" + " ".join(f"{k}={'n/a' if v is None else f'{v:.4f}'}" for k, v in self.parts.items()) + ")"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; floats unrounded so that machine readers get exact values."""
@@ -134,8 +143,8 @@ class Score:
             "signature": self.signature.format() if self.signature else None,
             "statistics": list(self.statistics),
         }
-        if self.detail:
-            out["detail"] = self.detail
+        if self.described:
+            out["detail"] = self.described
         if self.parts:
             out["parts"] = dict(self.parts)
         if self.ci is not None:

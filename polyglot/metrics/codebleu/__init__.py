@@ -306,9 +306,7 @@ class CodeBLEU(Metric):
             present = [(w, v) for w, v in zip(self.weights, values) if v is not None]
             mass = sum(w for w, _ in present)
             score = sum(w * v for w, v in present) * sum(self.weights) / mass if mass else 0.0
-        detail = " ".join(f"{k}={'n/a' if v is None else f'{v:.4f}'}" for k, v in parts.items())
-        return Score("CodeBLEU", float(score), statistics=tuple(map(float, stats)),
-                     detail=f"({detail})", parts=parts)
+        return Score("CodeBLEU", float(score), statistics=tuple(map(float, stats)), parts=parts)
 
     def _signature_info(self, num_refs: int | str) -> tuple[str, dict[str, Any]]:
         info: dict[str, Any] = {"lang": self.lang, "mode": self.mode, "w": self._weights_text,
