@@ -7,7 +7,8 @@ setup(
     ext_modules=[
         Extension(
             name="polyglot.metrics.codebleu._native",
-            sources=[f"{TS}/src/lib.c", "polyglot/metrics/codebleu/csrc/analyse.c"],
+            sources=[f"{TS}/src/lib.c", "polyglot/metrics/codebleu/csrc/analyse.c",
+                     "polyglot/metrics/codebleu/csrc/pystrip.c"],
             include_dirs=[f"{TS}/include", f"{TS}/src"],
             define_macros=[("_DEFAULT_SOURCE", None),
                            ("PY_SSIZE_T_CLEAN", None), ("TREE_SITTER_HIDE_SYMBOLS", None)],

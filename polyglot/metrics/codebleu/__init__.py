@@ -44,7 +44,7 @@ from polyglot.metrics.codebleu.native import NativeAnalyser
 from polyglot.metrics.codebleu.queries import (
     COMPAT_DIR, CodeGrammar, compile_query, load_grammar, patterns_capturing, read_query, read_words,
 )
-from polyglot.metrics.codebleu.source import RegexStripper, code_tokens, parse_stripped
+from polyglot.metrics.codebleu.source import RegexStripper, TokenizeStripper, code_tokens, parse_stripped
 
 __all__ = ["CodeBLEU", "COMPAT_LANGUAGES", "MODES"]
 
@@ -70,6 +70,9 @@ class Segment:
     dataflow: Bag                    # normalised dataflow entries
 
 
+Stripper = RegexStripper | TokenizeStripper
+
+
 @dataclass(frozen=True)
 class CompatQueries:
     """What compat mode reads for a language: its query, how it strips comments, keywords."""
@@ -77,7 +80,7 @@ class CompatQueries:
     flow: Query | None
     strip: Query | None  # only the patterns that capture ``@compat.strip``: a cheaper search
     keywords: frozenset[str]
-    regex: RegexStripper | None  # the package's comment regex, applied before parsing
+    stripper: Stripper | None  # the package's own way, applied to the text before parsing
 
 
 @functools.lru_cache(maxsize=None)
@@ -87,22 +90,25 @@ def compat_queries(lang: str) -> CompatQueries:
     source = read_query(lang, f"{lang}.scm", folder=COMPAT_DIR)
     origin = str(COMPAT_DIR / f"{lang}.scm")
     strip = patterns_capturing(source, "compat.strip")
-    regex = compat_regex(lang)
-    if regex and strip:
-        raise SpecError(f"{origin} captures @compat.strip, but strip.toml strips {lang} by regex",
+    stripper = compat_stripper(lang)
+    if stripper and strip:
+        raise SpecError(f"{origin} captures @compat.strip, but strip.toml strips {lang} another way",
                         hint="keep one of the two")
     return CompatQueries(compile_query(language, source, origin),
                          compile_query(language, "\n".join(strip), origin),
-                         read_words(COMPAT_DIR / f"{lang}.keywords.txt"), regex)
+                         read_words(COMPAT_DIR / f"{lang}.keywords.txt"), stripper)
 
 
-def compat_regex(lang: str) -> RegexStripper | None:
-    """``compat/strip.toml``'s regular expression, if the package strips ``lang`` with it."""
-    table = tomllib.loads((COMPAT_DIR / "strip.toml").read_text(encoding="utf-8"))["regex"]
-    if lang not in table["languages"]:
+def compat_stripper(lang: str) -> Stripper | None:
+    """How ``compat/strip.toml`` says the package strips ``lang``, if it names it."""
+    table = tomllib.loads((COMPAT_DIR / "strip.toml").read_text(encoding="utf-8"))
+    if lang in table["tokenize"]["languages"]:
+        return TokenizeStripper()
+    regex = table["regex"]
+    if lang not in regex["languages"]:
         return None
-    flags = functools.reduce(lambda a, b: a | b, (re.RegexFlag[f] for f in table["flags"]), re.RegexFlag(0))
-    return RegexStripper(re.compile(table["pattern"], flags), table["comment_starts"])
+    flags = functools.reduce(lambda a, b: a | b, (re.RegexFlag[f] for f in regex["flags"]), re.RegexFlag(0))
+    return RegexStripper(re.compile(regex["pattern"], flags), regex["comment_starts"])
 
 
 def _ratio(counts: Sequence[float]) -> tuple[float, float]:
@@ -161,12 +167,12 @@ class CodeBLEU(Metric):
             compat = compat_queries(self.lang)
             self.flow_query, self.keywords = compat.flow, compat.keywords
             self.strip_query, self.strip_prefix = compat.strip, "compat.strip"
-            self.strip_regex = compat.regex
+            self.stripper = compat.stripper
         else:
             self.flow_query = self.grammar.locals
             self.strip_query, self.strip_prefix = self.grammar.comments, "comment"
             self.keywords = self.grammar.keywords
-            self.strip_regex = None
+            self.stripper = None
         self._parser = self.grammar.parser()
         self._kinds = self.grammar.kinds
         self._whole = self._kinds.ids(dataflow.COMPAT_ATOMIC) if self.compat else frozenset()
@@ -205,7 +211,9 @@ class CodeBLEU(Metric):
         every language and mode. Returns ``(tokens, subtree keys, normalised dataflow
         edges)``, tokens None in compat mode (codebleu splits the text on whitespace).
         """
-        text = (self.strip_regex(text) if self.strip_regex else text).strip()
+        text = text.strip()
+        if self.stripper:  # compat: as the package does, after its own strip()
+            text = self.stripper(text)
         # a lone surrogate (text decoded with surrogateescape) cannot be UTF-8: it becomes "?"
         tree, stripped = parse_stripped(self._parser, text.encode("utf-8", "replace"),
                                         self.strip_query, self.strip_prefix)

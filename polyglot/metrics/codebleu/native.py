@@ -85,14 +85,15 @@ class NativeAnalyser:
 
     def __init__(self, metric) -> None:
         self.compat = metric.compat
-        self._regex = metric.strip_regex  # compat: the package's comment regex, if it has one
+        self._stripper = metric.stripper  # compat: the package's own comment stripping, if any
         self._engine = _prototype(metric).fresh()  # its own interner; queries compiled once
 
     def analyse(self, text: str) -> tuple[list[str] | None, list[int], list[tuple]]:
         """``(tokens or None in compat mode, subtree keys, normalised dataflow edges)``."""
-        if self._regex:
-            text = self._regex(text)
-        return self._engine.analyse(text.strip().encode("utf-8", "replace"))
+        text = text.strip()
+        if self._stripper:
+            text = self._stripper.fast(text)
+        return self._engine.analyse(text.encode("utf-8", "replace"))
 
     def interned(self) -> int:
         """How many distinct subtree structures have keys."""

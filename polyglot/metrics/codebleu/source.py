@@ -7,12 +7,15 @@ space, so the tokens on either side stay apart.
 """
 from __future__ import annotations
 
+import io
 import re
+import tokenize
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tree_sitter import Node, Parser, Query, QueryCursor, Tree
 
+from polyglot.metrics.codebleu._native import strip_python
 from polyglot.metrics.codebleu.scan import Kinds, scan
 
 
@@ -92,9 +95,52 @@ class RegexStripper:
         out = self.pattern.sub(self._replace, text)
         return "\n".join(line for line in out.split("\n") if line.strip())
 
+    def fast(self, text: str) -> str:
+        """The same (`re` is C already): the native analyser calls every stripper so."""
+        return self(text)
+
     def _replace(self, match: re.Match) -> str:
         found = match.group(0)
         return " " if found.startswith(self.comment_starts) else found
+
+
+class TokenizeStripper:
+    """codebleu 0.7.0's comment and docstring removal for Python (compat mode).
+
+    The package writes each `tokenize` token back at its column, leaving out comments
+    and every string that opens a logical line or starts at column 0, then drops the
+    lines left blank; where tokenize raises (code cut short, an unclosed bracket, a
+    dedent to no known column) it keeps the text whole. This is that loop, on the
+    standard library's tokenizer: the definition. `fast` is the same in C.
+    """
+
+    def __call__(self, text: str) -> str:
+        """``text`` as the package strips it."""
+        out: list[str] = []
+        previous, last_line, last_col = tokenize.INDENT, -1, 0
+        try:
+            for kind, string, (line, col), (end_line, end_col), _ in tokenize.generate_tokens(io.StringIO(text).readline):
+                if line > last_line:
+                    last_col = 0
+                if col > last_col:
+                    out.append(" " * (col - last_col))
+                if kind == tokenize.STRING:
+                    if previous not in (tokenize.INDENT, tokenize.NEWLINE) and col > 0:
+                        out.append(string)
+                elif kind != tokenize.COMMENT:
+                    out.append(string)
+                previous, last_col, last_line = kind, end_col, end_line
+        except (tokenize.TokenError, SyntaxError):
+            return text
+        return "\n".join(line for line in "".join(out).split("\n") if line.strip())
+
+    def fast(self, text: str) -> str:
+        """The same, replayed in C (``_native.strip_python``)."""
+        try:
+            stripped = strip_python(text)
+        except UnicodeEncodeError:  # a lone surrogate: not UTF-8, so only the slow way
+            return self(text)
+        return text if stripped is None else stripped
 
 
 def iter_nodes(root: Node) -> Iterator[Node]:

@@ -14,6 +14,7 @@ from polyglot.errors import SpecError
 from polyglot.metrics import get_metric
 from polyglot.metrics.codebleu import COMPAT_LANGUAGES, CodeBLEU
 from polyglot.metrics.codebleu.queries import available_languages
+from polyglot.metrics.codebleu.source import RegexStripper, TokenizeStripper
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GRAMMAR_SAMPLES = Path(__file__).parent.parent.parent / "grammars"
@@ -191,7 +192,7 @@ def test_no_language_is_a_located_error(lang):
 
 
 def test_compat_strips_c_family_comments_with_the_packages_regex():
-    strip = CodeBLEU("go", mode="compat").strip_regex
+    strip = CodeBLEU("go", mode="compat").stripper
     # the package's quirks, reproduced: `//` inside a raw string starts a "comment", lines
     # left blank go, a `'...'` or `"..."` literal is kept whole even when it holds `//`
     assert strip("x := `a // b`\n// c\n\ny := 1 /* d\n e */ + 2") == "x := `a  \ny := 1   + 2"
@@ -199,19 +200,21 @@ def test_compat_strips_c_family_comments_with_the_packages_regex():
 
 
 @pytest.mark.parametrize("lang", COMPAT_LANGUAGES)
-def test_each_compat_language_strips_one_way(lang):
+def test_each_compat_language_strips_the_packages_way(lang):
     metric = CodeBLEU(lang, mode="compat")
-    regex = lang not in ("python", "ruby")  # the package's tokenize loop; nothing at all
-    assert (metric.strip_regex is not None) == regex
-    assert (metric.strip_query is not None) == (lang == "python")
+    kind = {"python": TokenizeStripper, "ruby": type(None)}.get(lang, RegexStripper)
+    assert isinstance(metric.stripper, kind)  # tokenize loop, nothing at all, or the regex
+    assert metric.strip_query is None  # no parse is needed to find what to strip
 
 
-def test_compat_python_joins_continued_lines_as_the_packages_tokenize_loop_does():
-    from polyglot.metrics.codebleu.source import parse_stripped
-
-    metric = CodeBLEU("python", mode="compat")
-    tree, stripped = parse_stripped(metric._parser, b"x = a and \\\n    b  # c\n", metric.strip_query,
-                                    metric.strip_prefix)
-    assert stripped == b"x = a and      b   \n"
-    assert str(tree.root_node) == ("(module (assignment left: (identifier) right: (boolean_operator "
-                                   "left: (identifier) right: (identifier))))")
+def test_compat_python_strips_as_the_packages_tokenize_loop():
+    strip = CodeBLEU("python", mode="compat").stripper
+    # comments and line-opening strings go, a continuation joins its lines, a tab before
+    # a token becomes one space (its column counts characters); a string after other
+    # tokens stays. The expected text is the package's own output for this input.
+    text = '"""Doc."""\nx = a and \\\n    b  # c\ndef f():\n\t"""d"""\n\treturn "s"\t+ 1\n'
+    assert strip(text) == strip.fast(text) == 'x = a and    b  \ndef f():\n return "s" + 1'
+    # where tokenize raises -- an unclosed bracket, an unterminated triple quote, a dedent
+    # to no known column -- the package keeps the text whole
+    for broken in ("x = (1,  # c\n", 'x = 1  # c\n"""open', "if a:\n        x = 1\n    y = 2  # c\n"):
+        assert strip(broken) == strip.fast(broken) == broken

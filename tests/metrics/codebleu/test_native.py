@@ -12,6 +12,7 @@ from polyglot.metrics.codebleu import COMPAT_LANGUAGES, CodeBLEU
 from polyglot.metrics.codebleu._counts import Counts
 from polyglot.metrics.codebleu.native import NativeAnalyser
 from polyglot.metrics.codebleu.queries import available_languages
+from polyglot.metrics.codebleu.source import TokenizeStripper
 
 ROOT = Path(__file__).resolve().parents[3]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -152,3 +153,16 @@ def test_counts_refuse_segments_they_did_not_make() -> None:
         counts.segment(["a", 1], [], [])
     with pytest.raises(ValueError, match="no references"):
         counts.statistics(seg, [], False)
+
+
+def test_python_stripping_in_c_is_the_tokenize_loop():
+    """Whole texts and the same cut short at seven places each (where tokenize raises)."""
+    stripper = TokenizeStripper()
+    texts = [t.strip() for t in texts_for("python")]
+    texts += [t[: len(t) * k // 8] for t in texts for k in range(1, 8)]
+    kept_whole = 0
+    for text in texts:
+        expected = stripper(text)
+        assert stripper.fast(text) == expected, text[:200]
+        kept_whole += expected == text and "#" in text
+    assert kept_whole > 10  # texts tokenize refuses are among them

@@ -1,16 +1,7 @@
 ; codebleu 0.7.0, DFG_python, as captures. Compat mode only.
 
-; --- stripped before matching: comments and statement-level strings --------------
-; x = 1  # note
-(comment) @compat.strip
-; """Module docstring."""
-(module (string) @compat.strip)
-; def f():
-;     """Docstring."""
-(block (string) @compat.strip)
-; x = a and \        (its tokenize loop drops the backslash and joins the lines)
-;     b
-(line_continuation) @compat.strip
+; Comments and docstrings are stripped before parsing by the package's tokenize loop
+; (strip.toml).
 
 ; --- the older grammar wrapped expression statements ------------------------------
 ; x = 1        (module (expression_statement (assignment ...)))

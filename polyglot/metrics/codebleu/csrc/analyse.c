@@ -9,6 +9,8 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 
+#include "pystrip.h"
+
 /* CPython's allocator for small blocks is much faster than the C library's for the many
  * small nodes, stacks and arrays a parse makes; everything here runs with the GIL held. */
 #define malloc PyMem_Malloc
@@ -1774,8 +1776,33 @@ static PyTypeObject EngineType = {
     .tp_methods = engine_methods,
 };
 
+/* strip_python(text): codebleu 0.7.0's tokenize-based stripping of Python source, or None
+ * where tokenize would raise (pystrip.c) */
+static PyObject *strip_python(PyObject *module, PyObject *arg) {
+    (void)module;
+    if (!PyUnicode_Check(arg)) { PyErr_SetString(PyExc_TypeError, "strip_python() takes a str"); return NULL; }
+    Py_ssize_t n;
+    const char *src = PyUnicode_AsUTF8AndSize(arg, &n);
+    if (!src) return NULL;  /* a lone surrogate: the caller falls back to tokenize itself */
+    char *out; size_t len;
+    int rc = py_tokenize_strip(src, (size_t)n, &out, &len);
+    if (rc < 0) return NULL;
+    if (rc > 0) Py_RETURN_NONE;
+    PyObject *r = PyUnicode_DecodeUTF8(out, (Py_ssize_t)len, "strict");
+    PyMem_Free(out);
+    return r;
+}
+
+static PyMethodDef native_functions[] = {
+    {"strip_python", strip_python, METH_O,
+     "strip_python(text: str) -> str | None: codebleu 0.7.0's tokenize loop over Python source; "
+     "None where tokenize raises"},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef native_module = {
-    PyModuleDef_HEAD_INIT, "_native", "CodeBLEU's per-text analysis over the tree-sitter C API.", -1, NULL,
+    PyModuleDef_HEAD_INIT, "_native", "CodeBLEU's per-text analysis over the tree-sitter C API.", -1,
+    native_functions,
 };
 
 PyMODINIT_FUNC PyInit__native(void) {
