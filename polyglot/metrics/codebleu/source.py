@@ -92,8 +92,7 @@ class RegexStripper:
 
     def __call__(self, text: str) -> str:
         """``text`` without its comments and without the lines that leaves blank."""
-        out = self.pattern.sub(self._replace, text)
-        return "\n".join(line for line in out.split("\n") if line.strip())
+        return "\n".join(filter(str.strip, self.pattern.sub(self._replace, text).split("\n")))
 
     def fast(self, text: str) -> str:
         """The same (`re` is C already): the native analyser calls every stripper so."""
