@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -267,7 +267,7 @@ class Metric(ABC):
         extra: dict[str, Any] = {}
         if n_bootstrap > 1:
             extra["mean"], extra["ci"] = self._bootstrap(stats, n_bootstrap, seed)
-        return replace(score, signature=self.signature(num_refs, n_bootstrap, seed), **extra)
+        return _replace(score, signature=self.signature(num_refs, n_bootstrap, seed), **extra)
 
     def sentence_score(self, hypothesis: str, references: Sequence[str]) -> Score:
         """Score one hypothesis against its references (a corpus of one segment).
@@ -297,7 +297,7 @@ class Metric(ABC):
         """
         stats, _ = self.corpus_statistics(hypotheses, references)
         counts = [sum(stream[i] is not None for stream in references) for i in range(len(stats))]
-        return [replace(self._compute_score_from_stats(row.tolist()), signature=self.signature(n))
+        return [_replace(self._compute_score_from_stats(row.tolist()), signature=self.signature(n))
                 for row, n in zip(stats, counts)]
 
     def _bootstrap(self, stats: np.ndarray, n_bootstrap: int,
@@ -314,6 +314,12 @@ class Metric(ABC):
                         for idx in idxs)
         lower = n_bootstrap // 40
         return float(np.mean(scores)), (scores[lower], scores[n_bootstrap - lower - 1])
+
+
+def _replace(score: Score, **changes: Any) -> Score:
+    """`dataclasses.replace` for a `Score`, without its field introspection on every call
+    (a sentence score pays for it once per pair)."""
+    return Score(**{**score.__dict__, **changes})
 
 
 def _check_corpus(hypotheses: Sequence[str], references: Sequence[Sequence[str | None]]) -> None:

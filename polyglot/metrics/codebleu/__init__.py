@@ -111,6 +111,12 @@ def compat_stripper(lang: str) -> Stripper | None:
     return RegexStripper(re.compile(regex["pattern"], flags), regex["comment_starts"])
 
 
+@functools.cache
+def _pack_version() -> str:
+    """Read once per process: the package metadata is parsed as e-mail headers."""
+    return importlib.metadata.version("tree-sitter-language-pack")
+
+
 def _ratio(counts: Sequence[float]) -> tuple[float, float]:
     """Order ``(matched, total)`` pairs by match rate, then size; empty ones come last."""
     matched, total = counts
@@ -327,7 +333,7 @@ class CodeBLEU(Metric):
     def _weights_text(self) -> str:
         return ",".join(_short(w) for w in self.weights)
 
-    @cached_property
+    @property
     def grammar_version(self) -> str:
         """The tree-sitter-language-pack release the grammars come from."""
-        return importlib.metadata.version("tree-sitter-language-pack")
+        return _pack_version()
