@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import warnings
 
 import click
@@ -33,6 +34,13 @@ MAX_BOOTSTRAP = 1_000_000  # resamples; sacrebleu's own default is 1000
 @click.option("--tokenize", default=None, metavar="NAME",
               help="BLEU tokenizer, overriding the one --lang picks (13a, intl, zh, char, "
                    "ja-mecab, ko-mecab, none).")
+@click.option("--codebleu-mode", type=click.Choice(["default", "compat"]), default=None,
+              help="CodeBLEU mode: default (the paper's metric, faults fixed) or compat (the "
+                   "codebleu 0.7.0 package's numbers, for comparing with published ones).  "
+                   "[default: default]")
+@click.option("--codebleu-weights", default=None, metavar="A,B,C,D",
+              help="CodeBLEU weights of n-gram, weighted n-gram, syntax and dataflow match.  "
+                   "[default: .25,.25,.25,.25]")
 @click.option("--bootstrap", "n_bootstrap", type=click.IntRange(1, MAX_BOOTSTRAP), default=1,
               show_default=True, metavar="N",
               help="Resample the segments N times for a 95% confidence interval (try 1000).")
@@ -43,7 +51,8 @@ MAX_BOOTSTRAP = 1_000_000  # resamples; sacrebleu's own default is 1000
               help="Digits after the decimal point in text output.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def command(hyp: str, refs: tuple[str, ...], lang: str | None,
-            metric_names: str, tokenize: str | None, n_bootstrap: int, sentence: bool,
+            metric_names: str, tokenize: str | None, codebleu_mode: str | None,
+            codebleu_weights: str | None, n_bootstrap: int, sentence: bool,
             width: int, as_json: bool) -> None:
     """Score hypotheses against references with BLEU, chrF, ROUGE or CodeBLEU.
 
@@ -57,20 +66,39 @@ def command(hyp: str, refs: tuple[str, ...], lang: str | None,
       polyglot score --hyp out.txt --ref ref1.txt --ref ref2.txt --bootstrap 1000
       polyglot score --hyp summaries.jsonl --ref gold.jsonl --metrics rouge --json
       polyglot score --hyp out/ --ref refs/ --lang rust --metrics codebleu,bleu
+      polyglot score --hyp out/ --ref refs/ --lang java --metrics codebleu --codebleu-mode compat
       polyglot score --hyp out.txt --ref ref.txt --sentence
     """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MetricWarning)
         try:
-            output = _run(hyp, list(refs), lang, metric_names, tokenize, n_bootstrap,
+            codebleu = _codebleu_options(codebleu_mode, codebleu_weights)
+            output = _run(hyp, list(refs), lang, metric_names, tokenize, codebleu, n_bootstrap,
                           sentence, width, as_json)
         finally:  # warnings first, then the error if there is one
             _echo_warnings(caught)
     click.echo(output)
 
 
+def _codebleu_options(mode: str | None, weights: str | None) -> dict:
+    """``--codebleu-mode`` and ``--codebleu-weights`` as `CodeBLEU` keyword arguments."""
+    options: dict = {} if mode is None else {"mode": mode}
+    if weights is not None:
+        with option("--codebleu-weights"):
+            items = split_list(weights, "--codebleu-weights")
+            try:
+                values = [float(w) for w in items]
+            except ValueError:
+                values = []
+            if len(values) != 4 or not all(0 <= w < math.inf for w in values) or not sum(values) > 0:
+                raise SpecError(f"`{weights}` is not four weights",
+                                expected="four non-negative numbers, not all 0, e.g. .25,.25,.25,.25")
+            options["weights"] = values
+    return options
+
+
 def _run(hyp: str, refs: list[str], lang: str | None, metric_names: str, tokenize: str | None,
-         n_bootstrap: int, sentence: bool, width: int, as_json: bool) -> str:
+         codebleu: dict, n_bootstrap: int, sentence: bool, width: int, as_json: bool) -> str:
     """Build the metrics, read the inputs, score; returns the text to print."""
     if sentence and n_bootstrap > 1:
         raise SpecError("does not apply to --sentence", file="--bootstrap",
@@ -80,13 +108,20 @@ def _run(hyp: str, refs: list[str], lang: str | None, metric_names: str, tokeniz
             check_tokenizer(tokenize)
     with option("--metrics"):
         names = expand_names(split_list(metric_names, "--metrics"))
+    if codebleu and "codebleu" not in names:
+        flag = "--codebleu-mode" if "mode" in codebleu else "--codebleu-weights"
+        raise SpecError("applies to codebleu only", file=flag, found=f"--metrics {metric_names}",
+                        hint="add codebleu to --metrics")
     needs = [name for name in names if name in NEEDS_LANG]
     if needs and lang is None:
         raise SpecError(f"{needs[0]} needs --lang", file="--lang", expected=NEEDS_LANG[needs[0]])
-    with option("--metrics"):
-        # Options that only one metric understands.
-        extra = {"bleu": {"tokenize": tokenize, "effective_order": sentence}}
-        metrics = [get_metric(name, lang=lang, **extra.get(name, {})) for name in names]
+    # Options that only one metric understands, and the option its errors belong to.
+    extra = {"bleu": {"tokenize": tokenize, "effective_order": sentence}, "codebleu": codebleu}
+    blame = {"codebleu": "--codebleu-mode" if "mode" in codebleu else "--metrics"}
+    metrics = []
+    for name in names:
+        with option(blame.get(name, "--metrics")):
+            metrics.append(get_metric(name, lang=lang, **extra.get(name, {})))
     for flag, path in [("--hyp", hyp), *(("--ref", r) for r in refs)]:
         if path == "-":
             raise SpecError("standard input is not read here", file=flag,

@@ -113,6 +113,26 @@ def test_folders(tmp_path):
     assert result.stdout.startswith("chrF2 = 75.4863 | ")
 
 
+def test_codebleu_mode_and_weights(tmp_path):
+    for side, body in [("out", "int f(int a) { return a + 1; }"), ("refs", "int f(int a) { return a + 2; }")]:
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "f.java").write_text(body)
+    common = ["--hyp", str(tmp_path / "out"), "--ref", str(tmp_path / "refs"), "--lang", "java",
+              "--metrics", "codebleu", "--json"]
+    runs = {name: score(*common, *args) for name, args in [
+        ("default", []), ("compat", ["--codebleu-mode", "compat"]),
+        ("syntax", ["--codebleu-weights", "0,0,1,0"])]}
+    assert all(r.exit_code == 0 for r in runs.values()), [r.output for r in runs.values()]
+    scores = {name: json.loads(r.stdout)["scores"][0] for name, r in runs.items()}
+    from polyglot.metrics.codebleu import CodeBLEU
+    for name, kwargs in [("default", {}), ("compat", {"mode": "compat"}), ("syntax", {"weights": (0, 0, 1, 0)})]:
+        expected = CodeBLEU("java", **kwargs).corpus_score([(tmp_path / "out" / "f.java").read_text()],
+                                                           [[(tmp_path / "refs" / "f.java").read_text()]])
+        assert scores[name]["score"] == expected.score and scores[name]["parts"] == expected.parts, name
+    assert "|mode:compat|" in scores["compat"]["signature"] and "|w:0,0,1,0|" in scores["syntax"]["signature"]
+    assert scores["syntax"]["score"] == scores["syntax"]["parts"]["syntax"]
+
+
 def test_help_teaches():
     result = CliRunner().invoke(cli, ["score", "--help"])
     assert result.exit_code == 0
@@ -145,6 +165,15 @@ def bad_inputs(files):
         (["--hyp", files["hyp.txt"], *ok, "--tokenize", "flores200"],
          "--tokenize: error: BLEU tokenizer `flores200` downloads a model at run time and is not "
          "supported; expected none, zh, 13a, intl, char, ja-mecab, ko-mecab"),
+        (["--hyp", files["hyp.txt"], *ok, "--codebleu-mode", "compat"],
+         "--codebleu-mode: error: applies to codebleu only, found --metrics bleu,chrf "
+         "(add codebleu to --metrics)"),
+        (["--hyp", files["hyp.txt"], *ok, "--metrics", "codebleu", "--lang", "zig", "--codebleu-mode", "compat"],
+         "--codebleu-mode: error: compat mode covers codebleu 0.7.0's languages, not `zig`; expected c, "
+         "cpp, csharp, go, java, javascript, php, python, ruby, rust (the default mode covers all 20)"),
+        (["--hyp", files["hyp.txt"], *ok, "--metrics", "codebleu", "--lang", "c", "--codebleu-weights", "1,2,inf,0"],
+         "--codebleu-weights: error: `1,2,inf,0` is not four weights; expected four non-negative "
+         "numbers, not all 0, e.g. .25,.25,.25,.25"),
         (["--hyp", files["hyp.txt"], *ok, "--sentence", "--bootstrap", "10"],
          "--bootstrap: error: does not apply to --sentence "
          "(bootstrap estimates a corpus score's interval)"),

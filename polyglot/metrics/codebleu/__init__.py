@@ -169,7 +169,7 @@ class CodeBLEU(Metric):
         if self.compat:
             if self.lang not in COMPAT_LANGUAGES:
                 raise SpecError(f"compat mode covers codebleu 0.7.0's languages, not `{self.lang}`",
-                                expected=", ".join(COMPAT_LANGUAGES), hint='use mode="default"')
+                                expected=", ".join(COMPAT_LANGUAGES), hint="the default mode covers all 20")
             compat = compat_queries(self.lang)
             self.flow_query, self.keywords = compat.flow, compat.keywords
             self.strip_query, self.strip_prefix = compat.strip, "compat.strip"
