@@ -23,10 +23,11 @@ import ast
 import hashlib
 import os
 import random
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from tqdm import tqdm
 from tree_sitter import Language, Node, Parser, Query, QueryCursor
@@ -48,7 +49,7 @@ LIMITS = Limits(steps=100_000, size=100_000)
 REASONS = ("not_single_return", "no_return_type", "untyped_parameter", "unsupported_type",
            "body_rejected", "trivial", "raises", "constant")
 #: Why a file was skipped.
-FILE_PROBLEMS = ("unreadable", "not_utf8", "syntax_error")
+FILE_PROBLEMS = ("unreadable", "not_utf8", "syntax_error", "unlistable_folder")
 
 
 class Dropped(Exception):
@@ -379,13 +380,18 @@ def lift_text(text: str, file: str, grammar: LiftGrammar, result: LiftResult) ->
             result.dropped[dropped.reason] += 1
 
 
-def source_files(paths: Iterable[str | os.PathLike[str]], extension: str) -> list[Path]:
+def source_files(paths: Iterable[str | os.PathLike[str]], extension: str,
+                 on_unlistable: Callable[[OSError], None] | None = None) -> list[Path]:
     """Files named directly, then every ``*.<extension>`` below each folder, sorted;
-    symbolic links to folders are not followed (no cycles)."""
+    symbolic links to folders are not followed (no cycles).
+
+    A folder that cannot be listed (permission denied) is passed to `on_unlistable`, so a
+    caller can count it; its files are never silently missing.
+    """
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            for folder, dirs, names in os.walk(path):
+            for folder, dirs, names in os.walk(path, onerror=on_unlistable):
                 dirs.sort()
                 files.extend(Path(folder) / name for name in sorted(names) if name.endswith("." + extension))
         else:
@@ -403,7 +409,8 @@ def lift_paths(paths: Sequence[str | os.PathLike[str]], lang: str = "python",
         progress: a tqdm bar on stderr.
 
     Returns:
-        The `LiftResult`; unreadable, non-UTF-8 and unparsable files are counted, not raised.
+        The `LiftResult`; unreadable, non-UTF-8 and unparsable files and folders that cannot
+        be listed are counted, not raised (a folder also gets a warning line on stderr).
 
     Raises:
         SpecError: a path that does not exist, or a language that cannot be lifted.
@@ -418,7 +425,12 @@ def lift_paths(paths: Sequence[str | os.PathLike[str]], lang: str = "python",
         raise SpecError("no such file or folder", file=missing[0])
     grammar = load_lift_grammar(lang)
     result = LiftResult()
-    for path in tqdm(source_files(paths, grammar.extension), desc="lift", unit="file",
+
+    def unlistable(err: OSError) -> None:
+        result.file_problems["unlistable_folder"] += 1
+        print(f"{err.filename}: warning: cannot list folder ({err.strerror}); skipped", file=sys.stderr)
+
+    for path in tqdm(source_files(paths, grammar.extension, unlistable), desc="lift", unit="file",
                      disable=not progress, file=None):
         result.files += 1
         try:

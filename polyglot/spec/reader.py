@@ -474,7 +474,7 @@ class _Reader:
         hint = err.hint
         if hint is None and err.expected == "a String" and path in self.doc.written:
             hint = f'quote it to keep it as text: "{self.doc.written[path]}"'
-        return self.error(path, err.message, expected=err.expected, found=err.found, hint=hint)
+        return self.error(path, err.message, key=err.key, expected=err.expected, found=err.found, hint=hint)
 
     # -- behaviours -----------------------------------------------------------------------
     def read_behaviors(self, entry, top_tests, context: BodyContext, declared: set[str]) -> list[Behavior]:

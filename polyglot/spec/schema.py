@@ -10,7 +10,13 @@ from typing import Any
 from polyglot import __version__
 
 _TYPE = {"type": "string", "description": "Int, Float, Bool, String, List<T>, Map<K,V>, Option<T>, T?, or a declared type"}
-_TEXT = {"type": ["string", "number"]}
+#: Prose and other text fields: a plain `1.10`, `true` or `null` is kept as its text (null is
+#: empty), and a list of scalars is joined with "; ", as the reader does.
+_SCALAR = ["string", "number", "boolean"]
+_TEXT = {"anyOf": [{"type": [*_SCALAR, "null"]}, {"type": "array", "items": {"type": _SCALAR}}]}
+#: A declared name (behaviour, parameter, test case, enum member): a plain `null`, `true` or
+#: `false` is the name as written; a number is never an identifier, so the reader refuses it.
+_NAME = {"type": ["string", "boolean", "null"]}
 _VALUE: dict[str, Any] = {}  # any YAML value; checked against the parameter's type by the reader
 
 
@@ -33,20 +39,21 @@ def _object(props: dict[str, Any], aliases: dict[str, list[str]], required: list
 def spec_schema(aliases: dict[str, list[str]] | None = None) -> dict[str, Any]:
     """The schema; `aliases` maps canonical keys to extra spellings (a human pack's)."""
     a = aliases or {}
-    param = _object({"name": {"type": "string"}, "type": _TYPE, "description": _TEXT}, a)
-    test = _object({"name": {"type": "string"}, "behavior": {"type": "string"},
+    param = _object({"name": _NAME, "type": _TYPE, "description": _TEXT}, a)
+    one_key = {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": _TYPE}  # `- x: Int`
+    test = _object({"name": _NAME, "behavior": {"type": "string"},
                     "input": {"description": "parameter name -> value (or JSON in a string)"},
                     "expected": _VALUE, "tolerance": {"type": "number", "minimum": 0},
                     "raises": {"type": "boolean"}, "description": _TEXT}, a)
     behavior = _object({
-        "name": {"type": "string"}, "description": _TEXT, "given": _TEXT, "when": _TEXT, "then": _TEXT,
-        "params": {"anyOf": [{"type": "array", "items": {"anyOf": [param, {"type": "object"}]}},
+        "name": _NAME, "description": _TEXT, "given": _TEXT, "when": _TEXT, "then": _TEXT,
+        "params": {"anyOf": [{"type": "array", "items": {"anyOf": [param, one_key]}},
                              {"type": "object", "additionalProperties": _TYPE}]},
         "returns": _TYPE,
         "implementation": {"type": "string", "description": "a portable expression, e.g. sum(x for x in xs)"},
         "test_cases": {"type": "array", "items": test},
     }, a, required=["name"])
-    members = {"type": "array", "items": {"type": "string"}}
+    members = {"type": "array", "items": _NAME}
     type_body = {"anyOf": [
         _object({"fields": {"anyOf": [{"type": "object", "additionalProperties": _TYPE},
                                       {"type": "array"}]},
@@ -58,7 +65,7 @@ def spec_schema(aliases: dict[str, list[str]] | None = None) -> dict[str, Any]:
         "title": "polyglot .vibee spec",
         "description": f"Behaviour specification read by polyglot {__version__}.",
         **_object({
-            "name": {"type": "string"}, "version": _TEXT, "locale": {"type": "string"},
+            "name": {"type": _SCALAR}, "version": _TEXT, "locale": {"type": "string"},
             "language": {"type": "string"}, "module": {"type": "string"}, "description": _TEXT,
             "types": {"anyOf": [{"type": "object", "additionalProperties": type_body},
                                 {"type": "array", "items": {"type": "object"}}]},

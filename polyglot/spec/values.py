@@ -9,7 +9,7 @@ from polyglot.errors import did_you_mean
 from polyglot.spec.ir import Enum, EnumValue, MapValue, Record, RecordValue
 from polyglot.spec.names import normal_name
 from polyglot.spec.types import NUL, NUL_ERROR, Type
-from polyglot.spec.yamlsafe import YAML11_BOOLEANS, yaml11_number
+from polyglot.spec.yamlsafe import YAML11_BOOLEANS, core_scalar, yaml11_number
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
@@ -21,6 +21,7 @@ class ValueError_(Exception):
                  found: str | None = None, hint: str | None = None):
         super().__init__(message)
         self.message, self.path, self.expected, self.found, self.hint = message, path, expected, found, hint
+        self.key = False  # the fault is in the mapping key at `path`, not its value
 
 
 def describe(value: Any) -> str:
@@ -137,8 +138,15 @@ def convert_value(value: Any, t: Type, records: dict[str, Record], enums: dict[s
         if not isinstance(value, dict):
             raise bad("a mapping")
         entries = []
+        written: dict[Any, Any] = {}  # key as read -> as written, so `010` and `10` clash in an Int map
         for k, v in value.items():
             key = _map_key(k, t.args[0], records, enums, path)
+            if key in written:
+                error = ValueError_(f"map key {show(key)} is given twice", path + (k,),
+                                    hint=f"`{written[key]}` and `{k}` are the same {t.args[0]}")
+                error.key = True
+                raise error
+            written[key] = k
             entries.append((key, convert_value(v, t.args[1], records, enums, path + (k,))))
         return MapValue(tuple(entries))
     if name in records:
@@ -179,15 +187,20 @@ def convert_value(value: Any, t: Type, records: dict[str, Record], enums: dict[s
 
 
 def _map_key(key: Any, t: Type, records, enums, path: tuple) -> Any:
-    # YAML mapping keys arrive as strings; Int and Bool keys are read back from them.
-    if t.name == "Int" and isinstance(key, str):
-        try:
-            key = int(key)
-        except ValueError:
-            raise ValueError_("map key is not an Int", path + (key,), found=describe(key)) from None
-    if t.name == "Bool" and isinstance(key, str) and key in ("true", "false"):
-        key = key == "true"
-    return convert_value(key, t, records, enums, path + (key,))
+    """A map key as its key type reads it.
+
+    Keys arrive as the text written (`010`, `1e3`, `~`), which is the key of a String map; an
+    Int or Bool key is that text read as a YAML 1.2 plain value (`010` is 10, `0x1F` 31),
+    so it means what the same text means as a value.
+    """
+    value = key
+    if isinstance(key, str) and t.name in ("Int", "Bool"):
+        value = core_scalar(key.strip())
+    try:
+        return convert_value(value, t, records, enums, path + (key,))
+    except ValueError_ as err:
+        err.message, err.path, err.key = f"map key `{key}`: {err.message}", path + (key,), True
+        raise
 
 
 def infer_type(value: Any) -> Type | None:

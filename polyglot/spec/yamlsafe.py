@@ -82,6 +82,25 @@ _Loader.add_constructor(YAML11_NUMBER, yaml.SafeLoader.construct_yaml_str)
 _Loader.add_constructor(_MERGE, yaml.SafeLoader.construct_yaml_str)  # `<<` as a value is text
 
 
+def core_scalar(text: str) -> Any:
+    """What a plain scalar `text` reads as under YAML 1.2's core schema (`010`: 10, `1e3`: 1000.0,
+    `true`: True, `~`: None; anything else, `1_000` included, is the text itself).
+
+    Mapping keys are kept as written; this reads one back where the key type is not String.
+    """
+    if _CORE_INT.match(text):
+        return int(text[2:], 8 if text[1] == "o" else 16) if text.startswith(("0o", "0x")) else int(text)
+    if _CORE_FLOAT.match(text):
+        if text.lstrip("+-").lower() == ".inf":
+            return -math.inf if text[0] == "-" else math.inf
+        return math.nan if text.lower() == ".nan" else float(text)
+    if text in ("true", "True", "TRUE", "false", "False", "FALSE"):
+        return text.lower() == "true"
+    if text in ("", "~", "null", "Null", "NULL"):
+        return None
+    return text
+
+
 def yaml11_number(text: str) -> int | float | None:
     """What YAML 1.1 read `text` as, when it read a number and YAML 1.2 reads text (`1_000`: 1000)."""
     if not text or _CORE_INT.match(text) or _CORE_FLOAT.match(text):
@@ -303,12 +322,8 @@ def _convert(node: yaml.Node, path: Path, depth: int, out: Located,
                                 file=out.file, line=key_node.start_mark.line + 1,
                                 column=key_node.start_mark.column + 1)
             key = _convert(key_node, path + ("<key>",), depth + 1, out, loader, budget)
-            if not isinstance(key, (str, int, float, bool)) and key is not None:
-                key = str(key)
-            if key is None:
-                key = "null"
-            if isinstance(key, (int, float, bool)):
-                key = str(key).lower() if isinstance(key, bool) else str(key)
+            if not isinstance(key, str):  # a key is its text as written: `010:` is "010", `~:` is "~"
+                key = key_node.value
             if key in result:
                 raise SpecError(f"duplicate key `{key}`", file=out.file,
                                 line=key_node.start_mark.line + 1, column=key_node.start_mark.column + 1,

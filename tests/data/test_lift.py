@@ -91,7 +91,7 @@ def lifted(text, grammar, file="m.py"):
 def test_reasons_and_records(grammar):
     result = lifted(SOURCE, grammar)
     assert result.stats == {
-        "files": 0, "file_problems": {"unreadable": 0, "not_utf8": 0, "syntax_error": 0},
+        "files": 0, "file_problems": {"unreadable": 0, "not_utf8": 0, "syntax_error": 0, "unlistable_folder": 0},
         "functions": 14, "lifted": 5,
         "dropped": {"not_single_return": 1, "no_return_type": 1, "untyped_parameter": 2, "unsupported_type": 1,
                     "body_rejected": 1, "trivial": 1, "raises": 1, "constant": 1}}
@@ -151,9 +151,58 @@ def write_tree(tmp_path):
 def test_bad_files_are_counted(tmp_path):
     result = lift_paths([write_tree(tmp_path)])
     assert result.stats["files"] == 4
-    assert result.stats["file_problems"] == {"unreadable": 1, "not_utf8": 1, "syntax_error": 1}
+    assert result.stats["file_problems"] == {"unreadable": 1, "not_utf8": 1, "syntax_error": 1,
+                                             "unlistable_folder": 0}
     assert [r["name"] for r in result.records] == LIFTED
     assert result.records[0]["origin"] == f"{tmp_path}/src/pkg/geo.py:5:area"
+
+
+def _lock(folder):
+    """chmod 000 `folder`, or skip when that does not stop listing it (running as root)."""
+    folder.chmod(0)
+    try:
+        os.listdir(folder)
+    except PermissionError:
+        return
+    folder.chmod(0o755)
+    pytest.skip("chmod 000 does not stop this user listing a folder (root)")
+
+
+def test_a_folder_that_cannot_be_listed_is_counted_and_reported(tmp_path, capsys):
+    src = write_tree(tmp_path)
+    locked = src / "pkg"
+    _lock(locked)
+    try:
+        result = lift_paths([src])
+    finally:
+        locked.chmod(0o755)
+    assert result.stats["files"] == 3  # pkg/geo.py is not reached
+    assert result.stats["file_problems"] == {"unreadable": 1, "not_utf8": 1, "syntax_error": 1,
+                                             "unlistable_folder": 1}
+    assert capsys.readouterr().err == f"{locked}: warning: cannot list folder (Permission denied); skipped\n"
+
+
+def test_unlistable_folders_are_counted_whoever_runs(tmp_path, monkeypatch, capsys):
+    """The same path without chmod: listing `pkg` (and the top folder, named directly) fails."""
+    src = write_tree(tmp_path)
+    real = os.scandir
+
+    def scandir(path="."):
+        if os.fspath(path) in (str(src / "pkg"), str(tmp_path / "other")):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    (tmp_path / "other").mkdir()
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = lift_paths([src, tmp_path / "other"])
+    assert (result.stats["files"], result.stats["file_problems"]["unlistable_folder"]) == (3, 2)
+    assert capsys.readouterr().err.splitlines() == [
+        f"{src / 'pkg'}: warning: cannot list folder (Permission denied); skipped",
+        f"{tmp_path / 'other'}: warning: cannot list folder (Permission denied); skipped"]
+    out = tmp_path / "lifted.jsonl"
+    cli = invoke(str(src), "-o", str(out))
+    assert cli.exit_code == 0, cli.output
+    assert cli.stdout.splitlines()[1] == "skipped files: 1 unreadable, 1 not_utf8, 1 syntax_error, 1 unlistable_folder"
 
 
 def invoke(*args):
