@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,10 @@ class Outcome:
                 "per_language": self.per_language}
 
 
+#: a segment's label and its words; a model may write the label as `given,` or `then:`
+LABELLED = re.compile(r"\s*(\w+)\s*[,:;]?\s+(.*)", re.DOTALL)
+
+
 def parse_description(text: str) -> dict[str, str] | None:
     """The `given`/`when`/`then` words of a source line the reverse model wrote.
 
@@ -87,9 +92,9 @@ def parse_description(text: str) -> dict[str, str] | None:
     """
     words = dict.fromkeys(WORD_LABELS, "")
     for segment in text.split(SEGMENT_SEPARATOR.strip()):
-        label, _, rest = segment.strip().partition(" ")
-        if label in words and rest.strip() and not words[label]:
-            words[label] = " ".join(rest.split())
+        found = LABELLED.match(segment)
+        if found and found[1] in words and found[2].strip() and not words[found[1]]:
+            words[found[1]] = " ".join(found[2].split())
     return words if any(words.values()) else None
 
 

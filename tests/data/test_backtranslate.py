@@ -78,6 +78,8 @@ def save(folder, model, tokenizer, reverse):
 def test_parse_description():
     assert parse_description("given a list | then returns x times 2 | sig: f(x: Int) -> Int | types: A(b: Int)") == {
         "given": "a list", "when": "", "then": "returns x times 2"}
+    assert parse_description("given, a list | when: f is called | then returns x") == {
+        "given": "a list", "when": "f is called", "then": "returns x"}
     assert parse_description("sig: f(x: Int) -> Int") is None
     assert parse_description("a + b") is None
 
