@@ -38,7 +38,7 @@ from tree_sitter import Query
 from polyglot.errors import SpecError
 from polyglot.metrics.base import Metric, Score
 from polyglot.metrics.codebleu import dataflow, ngram, scan, syntax
-from polyglot.metrics.codebleu._counts import Counts
+from polyglot.metrics.codebleu._counts import Counts, Segment
 from polyglot.metrics.codebleu.multiset import Bag
 from polyglot.metrics.codebleu.native import NativeAnalyser
 from polyglot.metrics.codebleu.queries import (
@@ -60,9 +60,9 @@ HASHES = 1 << 16       # names whose CPython hash is memoised (compat mode)
 
 
 @dataclass(frozen=True)
-class Segment:
-    """One piece of code, reduced to what the four components compare (the Python
-    definition; the metric keeps the same multisets in C, as a ``_counts.Segment``)."""
+class ReferenceSegment:
+    """One piece of code, reduced to what the four components compare: the Python
+    definition of the multisets the metric keeps in C (a ``_counts.Segment``)."""
 
     length: int                      # tokens
     counts: tuple[Bag, ...]          # 1..4-gram counts of the tokens
@@ -194,7 +194,7 @@ class CodeBLEU(Metric):
 
     # ---- hooks ---------------------------------------------------------------------
 
-    def _preprocess_segment(self, text: str):
+    def _preprocess_segment(self, text: str) -> Segment:
         """Analyse once; keep the tokens' n-grams, subtree keys and dataflow as C multisets."""
         segment = self._segments.get(text)
         if segment is not None:
@@ -260,11 +260,12 @@ class CodeBLEU(Metric):
             flow = [[sum(c) for c in zip(*flow)]]
         return [*stats, *max(syn, key=_ratio), *max(flow, key=_ratio)]
 
-    def _reference_segment(self, text: str) -> Segment:
+    def _reference_segment(self, text: str) -> ReferenceSegment:
         tokens, keys, edges = self.reference_analysis(text)
         if tokens is None:
             tokens = text.strip().split()
-        return Segment(len(tokens), ngram.all_counts(tokens, joined=self.compat), Bag.of(keys), Bag.of(edges))
+        return ReferenceSegment(len(tokens), ngram.all_counts(tokens, joined=self.compat), Bag.of(keys),
+                                Bag.of(edges))
 
     def _bound_caches(self) -> None:
         """Start the id tables afresh once they are large, with the segments keyed by them.
@@ -280,10 +281,10 @@ class CodeBLEU(Metric):
         if len(self._hashes) > HASHES:
             self._hashes.clear()
 
-    def _extract_reference_info(self, refs: list) -> list:
+    def _extract_reference_info(self, refs: list[Segment]) -> list[Segment]:
         return refs
 
-    def _compute_segment_statistics(self, hyp, refs: list) -> list[float]:
+    def _compute_segment_statistics(self, hyp: Segment, refs: list[Segment]) -> list[float]:
         """``[BLEU x10, weighted x10, syntax matched/total, dataflow matched/total]``
         (`reference_statistics` says how)."""
         stats = self._counts.statistics(hyp, refs, self.compat)
