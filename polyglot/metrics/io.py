@@ -112,7 +112,9 @@ def _align(hyps: Segments, refs: Segments) -> list[str]:
         role = "hypothesis" if longer is hyps else "reference"
         raise SpecError(f"{role} line {n + 1} has no counterpart: {longer.source} has "
                         f"{len(longer.texts)} lines, {shorter.source} has {n}",
-                        file=longer.source, line=longer.lines[n])
+                        file=longer.source, line=longer.lines[n],
+                        hint="a text file is one segment per line; for code, give folders "
+                             "with one file per segment, or .jsonl")
     ref_by_id = dict(zip(refs.ids, refs.texts))
     no_ref = [i for i in hyps.ids if i not in ref_by_id]
     hyp_ids = set(hyps.ids)

@@ -42,7 +42,10 @@ def test_json_error_for_mismatched_counts(texts):
     error = result.json["error"]
     assert (error["file"], error["line"]) == ("hyp.txt", 2)
     assert error["text"] == result.line == ("hyp.txt:2: error: hypothesis line 2 has no counterpart: "
-                                            "hyp.txt has 2 lines, one.txt has 1")
+                                            "hyp.txt has 2 lines, one.txt has 1 (a text file is one segment "
+                                            "per line; for code, give folders with one file per segment, "
+                                            "or .jsonl)")
+    assert error["hint"].startswith("a text file is one segment per line")
 
 
 def test_json_error_for_a_bad_jsonl_line(texts):

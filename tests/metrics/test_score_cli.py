@@ -151,7 +151,8 @@ def bad_inputs(files):
         (["--hyp", str(d / "nope.txt"), *ok], f"{d / 'nope.txt'}: error: no such file or folder"),
         (["--hyp", files["hyp.txt"], "--ref", str(d / "one.txt")],
          f"{files['hyp.txt']}:2: error: hypothesis line 2 has no counterpart: "
-         f"{files['hyp.txt']} has 2 lines, {d / 'one.txt'} has 1"),
+         f"{files['hyp.txt']} has 2 lines, {d / 'one.txt'} has 1 (a text file is one segment per "
+         "line; for code, give folders with one file per segment, or .jsonl)"),
         (["--hyp", str(d / "bad.jsonl"), *ok],
          f"{d / 'bad.jsonl'}:2:11: error: invalid JSON: "
          "Expecting property name enclosed in double quotes"),
