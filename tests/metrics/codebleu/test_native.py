@@ -166,3 +166,23 @@ def test_python_stripping_in_c_is_the_tokenize_loop():
         assert stripper.fast(text) == expected, text[:200]
         kept_whole += expected == text and "#" in text
     assert kept_whole > 10  # texts tokenize refuses are among them
+
+
+# pieces a Python tokenizer has corner cases for: prefixes, continued and unterminated
+# strings, stray brackets, tabs and form feeds, CRLF, characters that are no token
+TRICKY = ['x = 1', '  # c', '"""doc"""', "'''d'''", 'rb"x"', 'f"{a}"', "Rb'y'", 'u"z"', '"\\\n"', "'a\\\nb'",
+          '\\\n', '(', ')', '[', ']', '{', '}', '\t', '\f', '  ', '\n', '\r\n', '\r', 'if a:', '    pass',
+          'é = 2', '€', '$', '?', '!', '!=', '`', '\\', '"open', "'open", '"""open', '1e-5', '0x1F', '.5',
+          '1if', 'def f():', '\x00', '\xa0', '«', 'print("# not")', "s = '#'", 'a = """x\n# y\n"""', '#!x',
+          ';', "'\\", '"""', "'''", 'else:', '        y']
+
+
+def test_python_stripping_in_c_on_generated_corner_cases():
+    import random
+
+    rng = random.Random(7)
+    stripper = TokenizeStripper()
+    for _ in range(3000):
+        text = "".join(rng.choice(TRICKY) + rng.choice(["", " ", "\n", "\n    ", "\n\t", "\n        "])
+                       for _ in range(rng.randrange(1, 14)))
+        assert stripper.fast(text) == stripper(text), repr(text)

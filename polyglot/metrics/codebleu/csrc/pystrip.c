@@ -243,8 +243,8 @@ int py_tokenize_strip(const char *src, size_t len, char **out, size_t *out_len) 
             } else if (k != SIZE_MAX && k + 2 < n && s[k + 1] == s[k] && s[k + 2] == s[k]) {
                 quote = s[k];
                 long close = triple_end(s + k + 3, n - k - 3, quote);
-                if (close < 0) {                                  /* runs over lines */
-                    in_string = 1; triple = 1; needcont = 0;
+                if (close < 0) {  /* runs over lines; `needcont` stays as a string left it (so in tokenize) */
+                    in_string = 1; triple = 1;
                     str_line = lnum; str_col = p; str_at = s;
                     break;
                 }
