@@ -30,6 +30,8 @@ from polyglot.errors import SpecError
 from polyglot.metrics.codebleu.scan import Kinds
 
 PATH_ENV = "POLYGLOT_PATH"
+#: the repository's own grammar folders (resolved once: every new metric looks its language up)
+OWN_GRAMMARS = Path(polyglot.__file__).resolve().parent.parent / "grammars"
 #: compat mode's queries and keyword lists: codebleu 0.7.0's rules, shipped with the package.
 COMPAT_DIR = Path(__file__).resolve().parent / "compat"
 # py-tree-sitter 0.26.1 crashes (after the query is freed) on a `#set!` that follows a
@@ -51,7 +53,7 @@ def grammar_roots() -> list[Path]:
         ``grammars/``.
     """
     roots = [Path(p) / "grammars" for p in os.environ.get(PATH_ENV, "").split(os.pathsep) if p]
-    return [*roots, Path(polyglot.__file__).resolve().parent.parent / "grammars"]
+    return [*roots, OWN_GRAMMARS]
 
 
 def canonical_language(lang: str) -> str:
