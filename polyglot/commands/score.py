@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import warnings
 
 import click
@@ -47,13 +48,15 @@ MAX_BOOTSTRAP = 1_000_000  # resamples; sacrebleu's own default is 1000
 @click.option("--sentence", is_flag=True,
               help="Score every segment on its own instead of the corpus (BLEU then uses "
                    "effective order, as sacrebleu does).")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bars on stderr, one a metric  [default: only on a terminal].")
 @click.option("--width", type=click.IntRange(min=0, max=10), default=2, show_default=True,
               help="Digits after the decimal point in text output.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def command(hyp: str, refs: tuple[str, ...], lang: str | None,
             metric_names: str, tokenize: str | None, codebleu_mode: str | None,
             codebleu_weights: str | None, n_bootstrap: int, sentence: bool,
-            width: int, as_json: bool) -> None:
+            progress: bool | None, width: int, as_json: bool) -> None:
     """Score hypotheses against references with BLEU, chrF, ROUGE or CodeBLEU.
 
     Every score is printed with its signature: the settings that produced it, with
@@ -74,7 +77,7 @@ def command(hyp: str, refs: tuple[str, ...], lang: str | None,
         try:
             codebleu = _codebleu_options(codebleu_mode, codebleu_weights)
             output = _run(hyp, list(refs), lang, metric_names, tokenize, codebleu, n_bootstrap,
-                          sentence, width, as_json)
+                          sentence, sys.stderr.isatty() if progress is None else progress, width, as_json)
         finally:  # warnings first, then the error if there is one
             _echo_warnings(caught)
     click.echo(output)
@@ -98,7 +101,8 @@ def _codebleu_options(mode: str | None, weights: str | None) -> dict:
 
 
 def _run(hyp: str, refs: list[str], lang: str | None, metric_names: str, tokenize: str | None,
-         codebleu: dict, n_bootstrap: int, sentence: bool, width: int, as_json: bool) -> str:
+         codebleu: dict, n_bootstrap: int, sentence: bool, progress: bool, width: int,
+         as_json: bool) -> str:
     """Build the metrics, read the inputs, score; returns the text to print."""
     if sentence and n_bootstrap > 1:
         raise SpecError("does not apply to --sentence", file="--bootstrap",
@@ -129,14 +133,14 @@ def _run(hyp: str, refs: list[str], lang: str | None, metric_names: str, tokeniz
     corpus = read_corpus(hyp, refs)
     head = {"hyp": hyp, "refs": refs, "lang": lang}
     if sentence:
-        per_metric = [m.segment_scores(corpus.hypotheses, corpus.references) for m in metrics]
+        per_metric = [m.segment_scores(corpus.hypotheses, corpus.references, progress) for m in metrics]
         rows = list(zip(corpus.ids, zip(*per_metric)))
         if as_json:
             segments = [{"id": i, "scores": [s.to_dict() for s in scores]} for i, scores in rows]
             return json.dumps({**head, "segments": segments}, ensure_ascii=False, indent=1)
         return "\n".join(f"{i}\t{s.format(width)}" for i, scores in rows for s in scores)
-    scores = [m.corpus_score(corpus.hypotheses, corpus.references, n_bootstrap=n_bootstrap)
-              for m in metrics]
+    scores = [m.corpus_score(corpus.hypotheses, corpus.references, n_bootstrap=n_bootstrap,
+                             progress=progress) for m in metrics]
     if as_json:
         return json.dumps({**head, "scores": [s.to_dict() for s in scores]},
                           ensure_ascii=False, indent=1)

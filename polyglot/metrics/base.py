@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from tqdm import tqdm
 
 from polyglot import __version__
 from polyglot.errors import SpecError
@@ -220,12 +221,14 @@ class Metric(ABC):
         return Signature(self.name, info, nested, {**COMMON_ABBREVIATIONS, **self.abbreviations})
 
     def corpus_statistics(self, hypotheses: Sequence[str],
-                          references: Sequence[Sequence[str | None]]) -> tuple[np.ndarray, int | str]:
+                          references: Sequence[Sequence[str | None]],
+                          progress: bool = False) -> tuple[np.ndarray, int | str]:
         """Per-segment statistics, one row per hypothesis.
 
         Args:
             hypotheses: one string per segment.
             references: reference streams, ``references[k][i]`` for segment ``i``.
+            progress: a progress bar on stderr, one step a segment.
 
         Returns:
             ``(stats, num_refs)``: a float array of shape (segments, statistics), and the
@@ -234,7 +237,10 @@ class Metric(ABC):
         _check_corpus(hypotheses, references)
         rows = []
         counts = set()
-        for i, hyp in enumerate(hypotheses):
+        segments = enumerate(hypotheses)
+        if progress:
+            segments = tqdm(segments, total=len(hypotheses), desc=self.name, unit="segment", leave=False)
+        for i, hyp in segments:
             refs = [stream[i] for stream in references if stream[i] is not None]
             counts.add(len(refs))
             ref_info = self._extract_reference_info([self._preprocess_segment(r) for r in refs])
@@ -243,7 +249,7 @@ class Metric(ABC):
         return np.asarray(rows, dtype=np.float64), num_refs
 
     def corpus_score(self, hypotheses: Sequence[str], references: Sequence[Sequence[str | None]],
-                     n_bootstrap: int = 1, seed: int = BOOTSTRAP_SEED) -> Score:
+                     n_bootstrap: int = 1, seed: int = BOOTSTRAP_SEED, progress: bool = False) -> Score:
         """Score a corpus: sum the segments' statistics, then compute once.
 
         Args:
@@ -252,6 +258,7 @@ class Metric(ABC):
             n_bootstrap: if > 1, also a 95% confidence interval from this many
                 resamples (with replacement) of the segments' statistics.
             seed: the resampling seed; fixed so intervals are reproducible.
+            progress: a progress bar on stderr while the segments are scored.
 
         Returns:
             A `Score` with its signature (and ``ci``/``mean`` under bootstrap).
@@ -261,7 +268,7 @@ class Metric(ABC):
             >>> get_metric("chrf").corpus_score(["the cat sat", "a dog"], [["the cat sat", "a dog"]]).score
             100.0
         """
-        stats, num_refs = self.corpus_statistics(hypotheses, references)
+        stats, num_refs = self.corpus_statistics(hypotheses, references, progress)
         # one segment (a sentence score) is its own sum; numpy's reduce costs more than the metric
         score = self._compute_score_from_stats(stats[0].tolist() if len(stats) == 1 else stats.sum(axis=0).tolist())
         extra: dict[str, Any] = {}
@@ -285,17 +292,18 @@ class Metric(ABC):
         return self.corpus_score([hypothesis], [[ref] for ref in references])
 
     def segment_scores(self, hypotheses: Sequence[str],
-                       references: Sequence[Sequence[str | None]]) -> list[Score]:
+                       references: Sequence[Sequence[str | None]], progress: bool = False) -> list[Score]:
         """Every segment's own score, from one pass over the corpus.
 
         Args:
             hypotheses: one string per segment.
             references: reference streams, ``references[k][i]`` for segment ``i``.
+            progress: a progress bar on stderr while the segments are scored.
 
         Returns:
             One `Score` per hypothesis, each with its signature.
         """
-        stats, _ = self.corpus_statistics(hypotheses, references)
+        stats, _ = self.corpus_statistics(hypotheses, references, progress)
         counts = [sum(stream[i] is not None for stream in references) for i in range(len(stats))]
         return [_replace(self._compute_score_from_stats(row.tolist()), signature=self.signature(n))
                 for row, n in zip(stats, counts)]

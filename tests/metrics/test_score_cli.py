@@ -133,6 +133,14 @@ def test_codebleu_mode_and_weights(tmp_path):
     assert scores["syntax"]["score"] == scores["syntax"]["parts"]["syntax"]
 
 
+def test_progress_goes_to_stderr_only(files):
+    args = ["--hyp", files["hyp.txt"], "--ref", files["ref.txt"], "--metrics", "bleu,chrf"]
+    quiet, shown = score(*args, "--no-progress"), score(*args, "--progress")
+    assert quiet.exit_code == shown.exit_code == 0
+    assert shown.stdout == quiet.stdout and quiet.stderr == ""
+    assert "bleu:" in shown.stderr and "chrf:" in shown.stderr and "/2 [" in shown.stderr  # a bar a metric
+
+
 def test_help_teaches():
     result = CliRunner().invoke(cli, ["score", "--help"])
     assert result.exit_code == 0
