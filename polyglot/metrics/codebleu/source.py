@@ -4,6 +4,11 @@ Comments are found by a language's ``comments.scm`` (every capture is stripped),
 a regular expression: a ``//`` inside a string stays, and a language whose comments start
 with ``#``, ``--`` or ``(*`` needs no code of its own. A stripped comment becomes one
 space, so the tokens on either side stay apart.
+
+Compat mode instead strips as the ``codebleu`` package does, faults included, before
+anything is parsed: `RegexStripper` (its C-family regular expression) and
+`TokenizeStripper` (its loop over Python's tokenizer), named per language in
+``compat/strip.toml``.
 """
 from __future__ import annotations
 
