@@ -220,6 +220,8 @@ class CodeBLEU(Metric):
         text = text.strip()
         if self.stripper:  # compat: as the package does, after its own strip()
             text = self.stripper(text)
+        if self.grammar.final_newline:
+            text += "\n"
         # a lone surrogate (text decoded with surrogateescape) cannot be UTF-8: it becomes "?"
         tree, stripped = parse_stripped(self._parser, text.encode("utf-8", "replace"),
                                         self.strip_query, self.strip_prefix)

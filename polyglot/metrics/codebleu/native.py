@@ -86,6 +86,7 @@ class NativeAnalyser:
     def __init__(self, metric) -> None:
         self.compat = metric.compat
         self._stripper = metric.stripper  # compat: the package's own comment stripping, if any
+        self._end = "\n" if metric.grammar.final_newline else ""  # grammar.toml's final_newline
         self._engine = _prototype(metric).fresh()  # its own interner; queries compiled once
 
     def analyse(self, text: str) -> tuple[list[str] | None, list[int], list[tuple]]:
@@ -93,7 +94,7 @@ class NativeAnalyser:
         text = text.strip()
         if self._stripper:
             text = self._stripper.fast(text)
-        return self._engine.analyse(text.encode("utf-8", "replace"))
+        return self._engine.analyse((text + self._end).encode("utf-8", "replace"))
 
     def interned(self) -> int:
         """How many distinct subtree structures have keys."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -230,6 +231,8 @@ class CodeGrammar:
         locals: scopes, definitions, references and flow captures (dataflow).
         comments: comment captures (stripped before matching).
         keywords: reserved words, weighted higher in the keyword n-gram match.
+        final_newline: parse each text with a newline at its end (``grammar.toml``), for
+            a grammar that misbehaves on a text that stops mid-line.
     """
 
     name: str
@@ -237,6 +240,7 @@ class CodeGrammar:
     locals: Query | None
     comments: Query | None
     keywords: frozenset[str]
+    final_newline: bool = False
 
     def parser(self) -> Parser:
         """A fresh parser (parsers keep state between calls, so each user gets one)."""
@@ -288,4 +292,21 @@ def _load_grammar(name: str, folder: Path) -> CodeGrammar:
         comments=compile_query(language, read_query_parts(name, "comments.scm"),
                                str(folder / "comments.scm")),
         keywords=read_words(folder / "keywords.txt"),
+        final_newline=bool(read_settings(folder).get("final_newline", False)),
     )
+
+
+def read_settings(folder: Path) -> dict:
+    """``<lang>/grammar.toml``, the few facts about a grammar that are not queries (may be absent)."""
+    path = folder / "grammar.toml"
+    if not path.is_file():
+        return {}
+    try:
+        settings = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise SpecError(f"not TOML: {err}", file=str(path)) from None
+    unknown = sorted(set(settings) - {"final_newline"})
+    if unknown or not isinstance(settings.get("final_newline", False), bool):
+        raise SpecError("unknown or mistyped setting", file=str(path), found=", ".join(unknown) or None,
+                        expected="final_newline = true|false")
+    return settings

@@ -218,3 +218,25 @@ def test_compat_python_strips_as_the_packages_tokenize_loop():
     # to no known column -- the package keeps the text whole
     for broken in ("x = (1,  # c\n", 'x = 1  # c\n"""open', "if a:\n        x = 1\n    y = 2  # c\n"):
         assert strip(broken) == strip.fast(broken) == broken
+
+
+def test_perl_texts_ending_in_a_comment_do_not_hang():
+    # tree-sitter-perl's scanner never returns on `x # c` with no newline after it; a child
+    # process keeps a regression from hanging the test run
+    script = ("from polyglot.metrics.codebleu import CodeBLEU\n"
+              "m = CodeBLEU('perl')\n"
+              "print(m.sentence_score('x # c', ['x']).score, m.sentence_score('1;\\n__END__\\n# c', ['1;']).score)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert [float(x) for x in done.stdout.split()] == [1.0, pytest.approx(0.2709254819898841, abs=1e-12)]
+    assert CodeBLEU("perl").grammar.final_newline and not CodeBLEU("python").grammar.final_newline
+
+
+def test_grammar_settings_are_checked(tmp_path, monkeypatch):
+    folder = tmp_path / "grammars" / "lua"
+    folder.mkdir(parents=True)
+    (folder / "locals.scm").write_text("(identifier) @local.reference\n")
+    (folder / "grammar.toml").write_text("final_newline = 1\n")
+    monkeypatch.setenv("POLYGLOT_PATH", str(tmp_path))
+    with pytest.raises(SpecError, match="grammar.toml: error: unknown or mistyped setting; expected final_newline"):
+        CodeBLEU("lua")
