@@ -37,6 +37,19 @@ def _parser(grammar: str):
                         hint="the grammar name must be one tree-sitter-language-pack 0.13.0 bundles") from None
 
 
+@functools.lru_cache(maxsize=32)
+def _final_newline(grammar: str) -> bool:
+    """``grammars/<lang>/grammar.toml``'s `final_newline`: parse with a newline at the end
+    (a grammar may hang on a file that stops mid-line, as tree-sitter-perl does)."""
+    from polyglot.metrics.codebleu.queries import canonical_language, grammar_dir, read_settings
+
+    try:
+        folder = grammar_dir(canonical_language(grammar))
+    except SpecError:  # no query folder: nothing is known about this grammar
+        return False
+    return bool(read_settings(folder).get("final_newline", False))
+
+
 def grammar_loads(grammar: str) -> bool:
     """Whether the grammar is available (raises SpecError naming it when not)."""
     _parser(grammar)
@@ -56,6 +69,8 @@ def syntax_problems(text: str, grammar: str, file: str = "<generated>", limit: i
         An empty list when the file parses cleanly.
     """
     data = text.encode("utf-8")
+    if _final_newline(grammar) and not data.endswith(b"\n"):
+        data += b"\n"
     tree = _parser(grammar).parse(data)
     problems: list[SyntaxProblem] = []
     if not tree.root_node.has_error:
