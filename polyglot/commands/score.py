@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 import warnings
 
@@ -87,16 +86,15 @@ def _codebleu_options(mode: str | None, weights: str | None) -> dict:
     """``--codebleu-mode`` and ``--codebleu-weights`` as `CodeBLEU` keyword arguments."""
     options: dict = {} if mode is None else {"mode": mode}
     if weights is not None:
+        from polyglot.metrics.codebleu import check_weights  # the metric loads only when asked for
+
         with option("--codebleu-weights"):
             items = split_list(weights, "--codebleu-weights")
             try:
-                values = [float(w) for w in items]
-            except ValueError:
-                values = []
-            if len(values) != 4 or not all(0 <= w < math.inf for w in values) or not sum(values) > 0:
+                options["weights"] = check_weights([float(w) for w in items])
+            except (ValueError, SpecError):
                 raise SpecError(f"`{weights}` is not four weights",
-                                expected="four non-negative numbers, not all 0, e.g. .25,.25,.25,.25")
-            options["weights"] = values
+                                expected="four non-negative numbers, not all 0, e.g. .25,.25,.25,.25") from None
     return options
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import math
 import re
 import tomllib
 from collections import OrderedDict
@@ -46,7 +47,7 @@ from polyglot.metrics.codebleu.queries import (
 )
 from polyglot.metrics.codebleu.source import RegexStripper, TokenizeStripper, code_tokens, parse_stripped
 
-__all__ = ["CodeBLEU", "COMPAT_LANGUAGES", "MODES"]
+__all__ = ["CodeBLEU", "COMPAT_LANGUAGES", "MODES", "check_weights"]
 
 MODES = ("default", "compat")
 #: the languages `codebleu` 0.7.0 supports, i.e. those ``mode="compat"`` accepts.
@@ -111,6 +112,21 @@ def compat_stripper(lang: str) -> Stripper | None:
     return RegexStripper(re.compile(regex["pattern"], flags), regex["comment_starts"])
 
 
+def check_weights(weights: Sequence[float]) -> tuple[float, ...]:
+    """The four component weights as floats: finite, non-negative, not all zero.
+
+    Raises:
+        SpecError: anything else.
+    """
+    weights = tuple(weights)
+    if len(weights) != 4 or not all(isinstance(w, (int, float)) and 0 <= w < math.inf for w in weights):
+        raise SpecError("CodeBLEU takes four non-negative weights",
+                        expected="(ngram, weighted ngram, syntax, dataflow)", found=repr(weights))
+    if sum(weights) <= 0:
+        raise SpecError("CodeBLEU weights sum to zero", found=repr(weights))
+    return tuple(float(w) for w in weights)
+
+
 @functools.cache
 def _pack_version() -> str:
     """Read once per process: the package metadata is parsed as e-mail headers."""
@@ -152,17 +168,12 @@ class CodeBLEU(Metric):
                  cache_size: int = SEGMENT_CACHE) -> None:
         if mode not in MODES:
             raise SpecError(f"unknown CodeBLEU mode `{mode}`", expected=", ".join(MODES))
-        weights = tuple(weights)
-        if len(weights) != 4 or not all(isinstance(w, (int, float)) and w >= 0 for w in weights):
-            raise SpecError("CodeBLEU takes four non-negative weights",
-                            expected="(ngram, weighted ngram, syntax, dataflow)", found=repr(weights))
-        if sum(weights) <= 0:
-            raise SpecError("CodeBLEU weights sum to zero", found=repr(weights))
+        weights = check_weights(weights)
         if not isinstance(cache_size, int) or cache_size < 0:
             raise SpecError("CodeBLEU's cache_size is a number of texts", expected="an integer >= 0",
                             found=repr(cache_size))
         self.mode = mode
-        self.weights = tuple(float(w) for w in weights)
+        self.weights = weights
         self.grammar: CodeGrammar = load_grammar(lang)
         self.lang = self.grammar.name
         self.compat = mode == "compat"
@@ -202,7 +213,7 @@ class CodeBLEU(Metric):
             return segment
         tokens, keys, edges = self._native.analyse(text)
         if tokens is None:  # compat: codebleu splits the text on whitespace
-            tokens = text.strip().split()
+            tokens = text.split()
         segment = self._counts.segment(tokens, keys, edges)
         if self.cache_size:
             self._segments[text] = segment
@@ -265,8 +276,8 @@ class CodeBLEU(Metric):
     def _reference_segment(self, text: str) -> ReferenceSegment:
         tokens, keys, edges = self.reference_analysis(text)
         if tokens is None:
-            tokens = text.strip().split()
-        return ReferenceSegment(len(tokens), ngram.all_counts(tokens, joined=self.compat), Bag.of(keys),
+            tokens = text.split()
+        return ReferenceSegment(len(tokens), ngram.all_counts(tokens), Bag.of(keys),
                                 Bag.of(edges))
 
     def _bound_caches(self) -> None:

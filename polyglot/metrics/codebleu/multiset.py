@@ -1,12 +1,11 @@
-"""Clipped multiset counts as C-level set intersections.
+"""Clipped multiset counts, for `CodeBLEU.reference_statistics` (the Python definition;
+the metric itself counts in C, ``csrc/counts.c``).
 
 Every CodeBLEU component counts how much of one multiset another has: n-gram matches
-are ``sum(min(hyp[g], ref[g]))``, and so are clipped subtree and dataflow matches. Summed
-in a Python loop over the n-grams that is most of the cost of scoring a pair once the
-texts are analysed. Writing a multiset as the set of its *occurrences* -- ``g`` for the
-first copy of ``g``, ``(REPEAT, g, k)`` for the k-th -- turns the clipped count into the
-size of a set intersection, computed in C; the occurrence set is built once per
-analysed text and reused for every pair it takes part in.
+are ``sum(min(hyp[g], ref[g]))``, and so are clipped subtree and dataflow matches.
+Writing a multiset as the set of its *occurrences* -- ``g`` for the first copy of ``g``,
+``(REPEAT, g, k)`` for the k-th -- turns the clipped count into the size of a set
+intersection, which keeps the definition short and the tests that run it quick.
 """
 from __future__ import annotations
 

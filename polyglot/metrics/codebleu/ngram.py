@@ -31,23 +31,18 @@ def ngram_counts(tokens: Sequence[str], n: int) -> Counter:
     return Counter(zip(*(tokens[i:] for i in range(n))))
 
 
-def all_counts(tokens: Sequence[str], joined: bool = False) -> tuple[Bag, ...]:
+def all_counts(tokens: Sequence[str]) -> tuple[Bag, ...]:
     """The 1..4-gram counts of ``tokens``, computed once per segment and reused.
 
     Args:
         tokens: the segment's tokens.
-        joined: key n-grams by their tokens joined with a space instead of by tuples --
-            the same counts when no token holds whitespace (compat's ``str.split``
-            tokens), and a string caches its hash where a tuple does not, so matching
-            them is faster.
 
     Returns:
-        One `Bag` per order; a unigram is its token.
+        One `Bag` per order; a unigram is its token, a longer n-gram a tuple of tokens.
     """
     grams = [Counter(tokens)]
     for n in range(2, MAX_ORDER + 1):
-        windows = zip(*(tokens[i:] for i in range(n)))
-        grams.append(Counter(map(" ".join, windows)) if joined else Counter(windows))
+        grams.append(Counter(zip(*(tokens[i:] for i in range(n)))))
     return tuple(map(Bag, grams))
 
 
