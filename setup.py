@@ -12,7 +12,8 @@ setup(
             include_dirs=[f"{TS}/include", f"{TS}/src"],
             define_macros=[("_DEFAULT_SOURCE", None),
                            ("PY_SSIZE_T_CLEAN", None), ("TREE_SITTER_HIDE_SYMBOLS", None)],
-            extra_compile_args=["-O3", "-std=c11"],
+            extra_compile_args=["-O3", "-std=c11", "-flto"],
+            extra_link_args=["-O3", "-flto"],
         ),
         Extension(
             name="polyglot.metrics.codebleu._counts",

@@ -15,6 +15,7 @@ from tree_sitter import Query, QueryError
 
 from polyglot.metrics.codebleu import dataflow
 from polyglot.metrics.codebleu._native import Engine
+from polyglot.metrics.codebleu.plan import scan_plan
 from polyglot.metrics.codebleu.queries import (
     COMPAT_DIR, grammar_dir, patterns_capturing, read_query, read_query_parts, split_patterns,
 )
@@ -56,23 +57,36 @@ def _sources(lang: str, compat: bool, language, folder: Path) -> tuple[str | Non
 _PROTOTYPES: dict[tuple[str, bool, Path], Engine] = {}
 
 
-def _prototype(metric) -> Engine:
-    """The engine for ``metric``'s language and mode, made once per process."""
+def new_engine(metric, planned: bool = True) -> Engine:
+    """A C engine for ``metric``'s language and mode.
+
+    Args:
+        metric: a `CodeBLEU`.
+        planned: match the flow query during the scan where `scan_plan` can (False: always
+            tree-sitter's query cursor; the tests compare the two).
+    """
     from tree_sitter_language_pack import get_binding
 
     from polyglot.metrics.codebleu.queries import PACK_NAMES
 
+    kinds = metric._kinds
+    ids = sorted(i for i in kinds.names if i != ERROR_KIND) + [ERROR_KIND]
+    if ids[:-1] != list(range(len(ids) - 1)):
+        raise ValueError("kind ids are not contiguous")
+    language = metric.grammar.language
+    flow, strip = _sources(metric.lang, metric.compat, language, grammar_dir(metric.lang))
+    plan = scan_plan(Query(language, flow), flow) if planned and flow is not None else None
+    whole = sorted(dataflow.COMPAT_ATOMIC) if metric.compat else []
+    return Engine(get_binding(PACK_NAMES.get(metric.lang, metric.lang)), metric.compat,
+                  flow, strip, metric.strip_prefix,
+                  [kinds.names[i] for i in ids], [kinds.named[i] for i in ids], whole, plan)
+
+
+def _prototype(metric) -> Engine:
+    """The engine for ``metric``'s language and mode, made once per process."""
     key = (metric.lang, metric.compat, grammar_dir(metric.lang))
     if key not in _PROTOTYPES:
-        kinds = metric._kinds
-        ids = sorted(i for i in kinds.names if i != ERROR_KIND) + [ERROR_KIND]
-        if ids[:-1] != list(range(len(ids) - 1)):
-            raise ValueError("kind ids are not contiguous")
-        flow, strip = _sources(metric.lang, metric.compat, metric.grammar.language, key[2])
-        whole = sorted(dataflow.COMPAT_ATOMIC) if metric.compat else []
-        _PROTOTYPES[key] = Engine(get_binding(PACK_NAMES.get(metric.lang, metric.lang)), metric.compat,
-                                  flow, strip, metric.strip_prefix,
-                                  [kinds.names[i] for i in ids], [kinds.named[i] for i in ids], whole)
+        _PROTOTYPES[key] = new_engine(metric)
     return _PROTOTYPES[key]
 
 

@@ -108,10 +108,26 @@ enum {
     C_TRANSPARENT, C_WRAP, C_RENAME, C_UNTOKEN, C_STRIP,
 };
 
+/* a scan plan (plan.py): patterns of one node and its direct children, matched during the scan */
+enum { MAX_STEP_CAPTURES = 8 };
+typedef struct {
+    TSSymbol symbol; TSFieldId field;
+    uint8_t wildcard, named, optional, ncaps;
+    uint16_t caps[MAX_STEP_CAPTURES];
+} Step;
+
+typedef struct {
+    Step root;                 /* its captures; which symbols it roots at is in Query.rooted */
+    TSFieldId *negated; uint32_t nnegated;
+    Step *kids; uint32_t nkids;
+} Shallow;
+
 typedef struct {
     TSQuery *q;
     Pattern *patterns; uint32_t npatterns;
     int *cap_kind; int32_t *cap_label; uint32_t ncaps;
+    Shallow *shallow;          /* NULL: no plan, tree-sitter's cursor runs */
+    uint32_t *rooted_at, *rooted, nsymbols;  /* symbol s roots patterns rooted[rooted_at[s]..rooted_at[s+1]) */
 } Query;
 
 static void query_free(Query *q) {
@@ -125,8 +141,10 @@ static void query_free(Query *q) {
             if (p->has_re) regfree(&p->re);
         }
         free(q->patterns[i].preds);
+        if (q->shallow) { free(q->shallow[i].negated); free(q->shallow[i].kids); }
     }
     free(q->patterns); free(q->cap_kind); free(q->cap_label);
+    free(q->shallow); free(q->rooted_at); free(q->rooted);
     ts_query_delete(q->q);
     memset(q, 0, sizeof *q);
 }
@@ -383,6 +401,114 @@ static int query_compile(Engine *e, Query *q, PyObject *source, const char *stri
     return 0;
 }
 
+/* ---- the scan plan ------------------------------------------------------------------ */
+
+static int capture_id(const Query *q, PyObject *name, uint16_t *out) {
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(name, &n);
+    if (!s) return -1;
+    for (uint32_t i = 0; i < q->ncaps; i++) {
+        uint32_t len; const char *c = ts_query_capture_name_for_id(q->q, i, &len);
+        if (len == (uint32_t)n && !memcmp(c, s, len)) { *out = (uint16_t)i; return 0; }
+    }
+    PyErr_Format(PyExc_ValueError, "scan plan: no capture @%s in the query", s);
+    return -1;
+}
+
+/* a kind name as tree-sitter's query parser reads it; 0 where a plan cannot stand in */
+static TSSymbol plan_symbol(Engine *e, PyObject *name, int named) {
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(name, &n);
+    if (!s) return 0;
+    TSSymbol sym = ts_language_symbol_for_name(e->lang, s, (uint32_t)n, named);
+    if (sym == (TSSymbol)-1 || ts_language_symbol_type(e->lang, sym) == TSSymbolTypeSupertype) return 0;
+    return sym;
+}
+
+static int plan_captures(const Query *q, PyObject *names, Step *step) {
+    if (!PyTuple_Check(names) || PyTuple_GET_SIZE(names) > MAX_STEP_CAPTURES) {
+        PyErr_SetString(PyExc_ValueError, "scan plan: bad captures"); return -1;
+    }
+    step->ncaps = (uint8_t)PyTuple_GET_SIZE(names);
+    for (uint8_t i = 0; i < step->ncaps; i++)
+        if (capture_id(q, PyTuple_GET_ITEM(names, i), &step->caps[i]) < 0) return -1;
+    return 0;
+}
+
+/* 1: a plan; 0: none after all (an unknown or supertype kind, a bad field): the cursor runs */
+static int plan_pattern(Engine *e, Query *q, PyObject *item, Shallow *p, IntVec *roots) {
+    PyObject *kinds, *caps, *negated, *kids;
+    if (!PyArg_ParseTuple(item, "O!O!O!O!", &PyTuple_Type, &kinds, &PyTuple_Type, &caps,
+                          &PyTuple_Type, &negated, &PyTuple_Type, &kids)) return -1;
+    roots->n = 0;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kinds); i++) {
+        TSSymbol sym = plan_symbol(e, PyTuple_GET_ITEM(kinds, i), 1);
+        if (!sym) return PyErr_Occurred() ? -1 : 0;
+        VEC_PUSH(*roots, sym);
+    }
+    if (plan_captures(q, caps, &p->root) < 0) return -1;
+    p->nnegated = (uint32_t)PyTuple_GET_SIZE(negated);
+    p->negated = calloc(p->nnegated + 1, sizeof(TSFieldId));
+    p->nkids = (uint32_t)PyTuple_GET_SIZE(kids);
+    p->kids = calloc(p->nkids + 1, sizeof(Step));
+    if (!p->negated || !p->kids) { PyErr_NoMemory(); return -1; }
+    for (uint32_t i = 0; i < p->nnegated; i++) {
+        Py_ssize_t n; const char *f = PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(negated, i), &n);
+        if (!f) return -1;
+        if (!(p->negated[i] = ts_language_field_id_for_name(e->lang, f, (uint32_t)n))) return 0;
+    }
+    for (uint32_t i = 0; i < p->nkids; i++) {
+        const char *field; Py_ssize_t nf; PyObject *kind, *names; int named, optional;
+        if (!PyArg_ParseTuple(PyTuple_GET_ITEM(kids, i), "s#UppO", &field, &nf, &kind, &named, &optional, &names))
+            return -1;
+        Step *step = &p->kids[i];
+        if (nf && !(step->field = ts_language_field_id_for_name(e->lang, field, (uint32_t)nf))) return 0;
+        step->named = (uint8_t)named; step->optional = (uint8_t)optional;
+        step->wildcard = PyUnicode_GET_LENGTH(kind) == 0;
+        if (!step->wildcard && !(step->symbol = plan_symbol(e, kind, named))) return PyErr_Occurred() ? -1 : 0;
+        if (plan_captures(q, names, step) < 0) return -1;
+    }
+    return 1;
+}
+
+/* `plan.scan_plan`'s data for the compiled query ``q``; None leaves the cursor to run */
+static int plan_compile(Engine *e, Query *q, PyObject *plan) {
+    if (plan == Py_None || !q->q) return 0;
+    if (!PyList_Check(plan) || PyList_GET_SIZE(plan) != (Py_ssize_t)q->npatterns) {
+        PyErr_SetString(PyExc_ValueError, "scan plan: one entry a pattern of the query"); return -1;
+    }
+    q->nsymbols = ts_language_symbol_count(e->lang);
+    q->shallow = calloc(q->npatterns + 1, sizeof(Shallow));
+    q->rooted_at = calloc(q->nsymbols + 2, sizeof(uint32_t));
+    IntVec roots = {0}, pairs = {0};  /* pairs: (symbol, pattern), in pattern order */
+    if (!q->shallow || !q->rooted_at) { PyErr_NoMemory(); return -1; }
+    int rc = 1;
+    for (uint32_t p = 0; p < q->npatterns && rc == 1; p++) {
+        rc = plan_pattern(e, q, PyList_GET_ITEM(plan, p), &q->shallow[p], &roots);
+        for (size_t i = 0; rc == 1 && i < roots.n; i++) {
+            VEC_PUSH(pairs, roots.v[i]); VEC_PUSH(pairs, (int32_t)p);
+            q->rooted_at[roots.v[i] + 1]++;
+        }
+    }
+    if (rc == 1) {  /* counts -> offsets, then each symbol's patterns in pattern order */
+        for (uint32_t s = 0; s < q->nsymbols; s++) q->rooted_at[s + 1] += q->rooted_at[s];
+        q->rooted = calloc(pairs.n / 2 + 1, sizeof(uint32_t));
+        uint32_t *fill = calloc(q->nsymbols + 1, sizeof(uint32_t));
+        if (!q->rooted || !fill) abort();
+        for (size_t i = 0; i < pairs.n; i += 2) {
+            uint32_t s = (uint32_t)pairs.v[i];
+            q->rooted[q->rooted_at[s] + fill[s]++] = (uint32_t)pairs.v[i + 1];
+        }
+        free(fill);
+    } else {  /* no plan: free what was built */
+        for (uint32_t p = 0; p < q->npatterns; p++) { free(q->shallow[p].negated); free(q->shallow[p].kids); }
+        free(q->shallow); free(q->rooted_at); free(q->rooted);
+        q->shallow = NULL; q->rooted_at = q->rooted = NULL;
+    }
+    VEC_FREE(roots); VEC_FREE(pairs);
+    return rc < 0 ? -1 : 0;
+}
+
 /* ---- predicates --------------------------------------------------------------------- */
 
 typedef struct { const char *src; uint32_t len; } Source;
@@ -459,6 +585,7 @@ typedef struct {
 } Flow;
 
 typedef struct { uint32_t start, end, slot; } Leaf;
+typedef struct { TSNode node; TSSymbol symbol; TSFieldId field; uint8_t named, error; } Kid;  /* match_at's */
 typedef struct { uint32_t start, end; int32_t code, kind; int kw; } Token;  /* kind: label (compat), 1 def / 0 ref */
 typedef struct { int32_t name, idx; int rel; IntVec names, idxs; } Entry;
 typedef VEC(Entry) EntryVec;
@@ -488,6 +615,8 @@ typedef struct {
     PtrMap skip;
     TSTreeCursor cursor;
     NodeVec kids; PtrMap kids_at; IntVec kids_span;  /* each node's children, recorded by scan */
+    TSTreeCursor plan_cursor; int plan_cursor_live; VEC(Kid) plan_kids;  /* match_at's */
+    PyObject *listed; int failed;  /* `Engine.matches` lists the matches here instead */
 } W;
 
 static void entry_free(Entry *x) { VEC_FREE(x->names); VEC_FREE(x->idxs); }
@@ -507,6 +636,8 @@ static void w_free(W *w) {
     VEC_FREE(w->hashes); VEC_FREE(w->hashed); VEC_FREE(w->first_pos);
     pm_free(&w->scope_index); VEC_FREE(w->scope_stack); pm_free(&w->skip);
     VEC_FREE(w->kids); pm_free(&w->kids_at); VEC_FREE(w->kids_span);
+    if (w->plan_cursor_live) ts_tree_cursor_delete(&w->plan_cursor);
+    VEC_FREE(w->plan_kids);
 }
 
 /* ---- read_captures ------------------------------------------------------------------ */
@@ -574,31 +705,153 @@ static void record(W *w, const Query *q, const TSQueryMatch *m, int kind, int32_
     }
 }
 
+/* `Engine.matches`: ``(pattern, ((capture, start byte, end byte), ...))`` */
+static void list_match(W *w, const TSQueryMatch *m) {
+    PyObject *caps = PyTuple_New(m->capture_count);
+    for (uint16_t c = 0; caps && c < m->capture_count; c++) {
+        TSNode n = m->captures[c].node;
+        PyObject *t = Py_BuildValue("(III)", m->captures[c].index, ts_node_start_byte(n), ts_node_end_byte(n));
+        if (!t) { Py_CLEAR(caps); break; }
+        PyTuple_SET_ITEM(caps, c, t);
+    }
+    PyObject *item = caps ? Py_BuildValue("(HN)", m->pattern_index, caps) : NULL;
+    if (!item || PyList_Append(w->listed, item) < 0) w->failed = 1;
+    Py_XDECREF(item);
+}
+
+/* one match of the flow query: its captures, each name once with all its nodes */
+static void take_match(W *w, const Query *q, const TSQueryMatch *m, NodeVec *nodes) {
+    if (!satisfies(q, m, w->src)) return;
+    if (w->listed) { list_match(w, m); return; }
+    const Pattern *pat = &q->patterns[m->pattern_index];
+    for (uint16_t c = 0; c < m->capture_count; c++) {
+        uint32_t index = m->captures[c].index;
+        int seen = 0;
+        for (uint16_t k = 0; k < c && !seen; k++) seen = m->captures[k].index == index;
+        if (seen) continue;
+        int kind = q->cap_kind[index];
+        if (kind == C_IGNORE || (kind >= C_PART_TARGET && kind <= C_PART_ONCE)) continue;
+        nodes->n = 0;
+        for (uint16_t k = c; k < m->capture_count; k++)
+            if (m->captures[k].index == index) VEC_PUSH(*nodes, m->captures[k].node);
+        record(w, q, m, kind, q->cap_label[index], nodes, pat);
+    }
+}
+
+/* the flow query's matches by tree-sitter's cursor (a query without a scan plan) */
 static void read_captures(W *w, TSNode root) {
     const Query *q = &w->e->flow;
-    if (!q->q) return;
+    if (!q->q || q->shallow) return;
     TSQueryCursor *qc = ts_query_cursor_new();
     ts_query_cursor_exec(qc, q->q, root);
     TSQueryMatch m;
     NodeVec nodes = {0};
-    while (ts_query_cursor_next_match(qc, &m)) {
-        if (!satisfies(q, &m, w->src)) continue;
-        const Pattern *pat = &q->patterns[m.pattern_index];
-        for (uint16_t c = 0; c < m.capture_count; c++) {
-            uint32_t index = m.captures[c].index;
-            int seen = 0;
-            for (uint16_t k = 0; k < c && !seen; k++) seen = m.captures[k].index == index;
-            if (seen) continue;
-            int kind = q->cap_kind[index];
-            if (kind == C_IGNORE || (kind >= C_PART_TARGET && kind <= C_PART_ONCE)) continue;
-            nodes.n = 0;
-            for (uint16_t k = c; k < m.capture_count; k++)
-                if (m.captures[k].index == index) VEC_PUSH(nodes, m.captures[k].node);
-            record(w, q, &m, kind, q->cap_label[index], &nodes, pat);
-        }
-    }
+    while (ts_query_cursor_next_match(qc, &m)) take_match(w, q, &m, &nodes);
     VEC_FREE(nodes);
     ts_query_cursor_delete(qc);
+}
+
+/* ---- matching a scan plan ------------------------------------------------------------ */
+
+typedef VEC(TSQueryCapture) CaptureVec;
+typedef struct { size_t at, n; } Span32;
+
+typedef struct {
+    const Shallow *p;
+    const Kid *kids; size_t nkids;
+    CaptureVec stack;                 /* the captures of the fit being built */
+    CaptureVec found; VEC(Span32) fits;  /* every complete fit */
+} Fit;
+
+static int step_fits(const Step *s, const Kid *k) {
+    if (s->field && s->field != k->field) return 0;
+    if (s->wildcard) return !k->error && (k->named || !s->named);
+    return k->symbol == s->symbol;
+}
+
+static void push_captures(CaptureVec *v, const Step *s, TSNode node) {
+    for (uint8_t i = 0; i < s->ncaps; i++) { TSQueryCapture c = {node, s->caps[i]}; VEC_PUSH(*v, c); }
+}
+
+/* every way steps step.. fit the children from ``from`` on, in order (tree-sitter's cursor
+ * follows each of them too), a ``?`` step possibly left out */
+static void fit(Fit *f, uint32_t step, size_t from) {
+    if (step == f->p->nkids) {
+        Span32 sp = {f->found.n, f->stack.n};
+        for (size_t i = 0; i < f->stack.n; i++) VEC_PUSH(f->found, f->stack.v[i]);
+        VEC_PUSH(f->fits, sp);
+        return;
+    }
+    const Step *s = &f->p->kids[step];
+    if (s->optional) fit(f, step + 1, from);
+    for (size_t k = from; k < f->nkids; k++) {
+        if (!step_fits(s, &f->kids[k])) continue;
+        size_t mark = f->stack.n;
+        push_captures(&f->stack, s, f->kids[k].node);
+        fit(f, step + 1, k + 1);
+        f->stack.n = mark;
+    }
+}
+
+static int holds(const TSQueryCapture *a, size_t na, const TSQueryCapture *b, size_t nb) {  /* b within a */
+    for (size_t j = 0; j < nb; j++) {
+        int in = 0;
+        for (size_t i = 0; i < na && !in; i++) in = a[i].index == b[j].index && a[i].node.id == b[j].node.id;
+        if (!in) return 0;
+    }
+    return 1;
+}
+
+/* the visible children of ``node`` with their fields, as the cursor sees them */
+static void children_of(W *w, TSNode node) {
+    w->plan_kids.n = 0;
+    if (w->plan_cursor_live) ts_tree_cursor_reset(&w->plan_cursor, node);
+    else { w->plan_cursor = ts_tree_cursor_new(node); w->plan_cursor_live = 1; }
+    if (!ts_tree_cursor_goto_first_child(&w->plan_cursor)) return;
+    do {
+        TSNode n = ts_tree_cursor_current_node(&w->plan_cursor);
+        TSSymbol sym = ts_node_symbol(n);
+        Kid k = {n, sym, ts_tree_cursor_current_field_id(&w->plan_cursor), ts_node_is_named(n), sym == (TSSymbol)-1};
+        VEC_PUSH(w->plan_kids, k);
+    } while (ts_tree_cursor_goto_next_sibling(&w->plan_cursor));
+}
+
+/* the plan's matches rooted at ``node``, recorded as the cursor's would be: of two fits of
+ * one pattern, one whose captures the other holds is dropped (tree-sitter keeps the longest) */
+static void match_at(W *w, TSNode node) {
+    const Query *q = &w->e->flow;
+    TSSymbol sym = ts_node_symbol(node);
+    if (sym >= q->nsymbols || q->rooted_at[sym] == q->rooted_at[sym + 1]) return;
+    int have_kids = 0;
+    Fit f; memset(&f, 0, sizeof f);
+    NodeVec nodes = {0};
+    for (uint32_t r = q->rooted_at[sym]; r < q->rooted_at[sym + 1]; r++) {
+        uint32_t index = q->rooted[r];
+        const Shallow *p = &q->shallow[index];
+        int negated = 0;
+        for (uint32_t i = 0; i < p->nnegated && !negated; i++)
+            negated = ts_node_child_by_field_id(node, p->negated[i]).id != NULL;
+        if (negated) continue;
+        if (p->nkids && !have_kids) { children_of(w, node); have_kids = 1; }
+        f.p = p; f.kids = w->plan_kids.v; f.nkids = w->plan_kids.n;
+        f.stack.n = f.found.n = f.fits.n = 0;
+        push_captures(&f.stack, &p->root, node);
+        fit(&f, 0, 0);
+        for (size_t i = 0; i < f.fits.n; i++) {
+            const TSQueryCapture *a = f.found.v + f.fits.v[i].at;
+            size_t na = f.fits.v[i].n, dropped = 0;
+            for (size_t j = 0; j < f.fits.n && !dropped; j++) {
+                if (j == i) continue;
+                const TSQueryCapture *b = f.found.v + f.fits.v[j].at;
+                size_t nb = f.fits.v[j].n;
+                dropped = (nb > na || (nb == na && j < i)) && holds(b, nb, a, na);
+            }
+            if (dropped) continue;
+            TSQueryMatch m = {0, (uint16_t)index, (uint16_t)na, a};
+            take_match(w, q, &m, &nodes);
+        }
+    }
+    VEC_FREE(f.stack); VEC_FREE(f.found); VEC_FREE(f.fits); VEC_FREE(nodes);
 }
 
 /* ---- scan ---------------------------------------------------------------------------- */
@@ -630,8 +883,7 @@ static long intern_one(Engine *e, IntVec *tmp, int32_t label, int32_t field, int
 static int scan(W *w, TSNode root, IntVec *keys) {
     Engine *e = w->e;
     int compat = e->compat;
-    int hidden = compat && w->hidden.n > 0;
-    int shims = compat && (w->transparent.n || w->wrap.n || w->rename.n);
+    int planned = e->flow.shallow != NULL;  /* captures are then read here, node by node */
     int64_t skip_until = -1;
     IntVec entries = {0}, tmp = {0};
     VEC(Frame) stack = {0};
@@ -642,6 +894,10 @@ static int scan(W *w, TSNode root, IntVec *keys) {
     int rc = 0;
     for (;;) {
         if (stack.n) VEC_PUSH(pending, node);
+        /* a node's captures come from patterns rooted at it or at its parent: known by now */
+        if (planned) match_at(w, node);
+        int hidden = compat && w->hidden.n > 0;
+        int shims = compat && (w->transparent.n || w->wrap.n || w->rename.n);
         uint32_t slot = slot_of(e, ts_node_symbol(node));
         int named = e->kind_named[slot];
         uint16_t field = named ? ts_tree_cursor_current_field_id(cur) : 0;
@@ -690,6 +946,7 @@ static int scan(W *w, TSNode root, IntVec *keys) {
             if (!ts_tree_cursor_goto_parent(cur)) goto done;
             Frame f = stack.v[--stack.n];
             keep_children(w, &pending, &f);
+            shims = compat && (w->transparent.n || w->wrap.n || w->rename.n);
             if (!e->kind_named[f.slot]) { entries.n = f.base; continue; }
             if (shims && pm_has(&w->transparent, f.id)) continue;
             int32_t label = shims ? pm_get(&w->rename, f.id) : -1;
@@ -1659,6 +1916,39 @@ done:
     return result;
 }
 
+/* matches(source): the flow query's matches in the final tree, found as analyse() finds them
+ * (by the scan plan, or by tree-sitter's cursor), sorted; for the tests */
+static PyObject *engine_matches(Engine *e, PyObject *arg) {
+    if (!e->parser) { PyErr_SetString(PyExc_RuntimeError, "Engine is not initialised"); return NULL; }
+    if (!PyBytes_Check(arg)) { PyErr_SetString(PyExc_TypeError, "matches() takes UTF-8 bytes"); return NULL; }
+    char *stripped; uint32_t len;
+    TSTree *tree = parse_stripped(e, PyBytes_AS_STRING(arg), (uint32_t)PyBytes_GET_SIZE(arg), &stripped, &len);
+    if (!tree) { free(stripped); PyErr_SetString(PyExc_RuntimeError, "tree-sitter could not parse"); return NULL; }
+    W w; memset(&w, 0, sizeof w);
+    w.e = e;
+    w.src.src = stripped ? stripped : PyBytes_AS_STRING(arg); w.src.len = len;
+    w.listed = PyList_New(0);
+    if (w.listed && e->flow.q && !e->flow.shallow) read_captures(&w, ts_tree_root_node(tree));
+    else if (w.listed && e->flow.shallow) {  /* every node, in the scan's order */
+        TSTreeCursor cur = ts_tree_cursor_new(ts_tree_root_node(tree));
+        for (;;) {
+            match_at(&w, ts_tree_cursor_current_node(&cur));
+            if (ts_tree_cursor_goto_first_child(&cur)) continue;
+            while (!ts_tree_cursor_goto_next_sibling(&cur))
+                if (!ts_tree_cursor_goto_parent(&cur)) goto walked;
+        }
+    walked:
+        ts_tree_cursor_delete(&cur);
+    }
+    PyObject *result = w.listed;
+    if (result && (w.failed || PyList_Sort(result) < 0)) Py_CLEAR(result);
+    w.listed = NULL;
+    w_free(&w);
+    ts_tree_delete(tree);
+    free(stripped);
+    return result;
+}
+
 static void engine_dealloc(Engine *e) {
     if (e->owner) Py_DECREF(e->owner);
     else {
@@ -1673,14 +1963,16 @@ static void engine_dealloc(Engine *e) {
     tp->tp_free((PyObject *)e);
 }
 
-/* Engine(language_capsule, compat, flow_source|None, strip_source|None, strip_prefix, names, named, whole)
+/* Engine(language_capsule, compat, flow_source|None, strip_source|None, strip_prefix, names, named, whole,
+ *        flow_plan=None)
  * names/named: the language's kinds (`Kinds`) by kind id, ERROR (0xFFFF) last;
- * whole: the names of the kinds taken as one token (compat). */
+ * whole: the names of the kinds taken as one token (compat);
+ * flow_plan: `plan.scan_plan` of the flow query, matched during the scan instead of by a cursor. */
 static int engine_init(Engine *e, PyObject *args, PyObject *kw) {
-    PyObject *capsule, *flow_src, *strip_src, *names, *named, *whole;
+    PyObject *capsule, *flow_src, *strip_src, *names, *named, *whole, *flow_plan = Py_None;
     const char *prefix; int compat;
-    if (!PyArg_ParseTuple(args, "OpOOsO!O!O", &capsule, &compat, &flow_src, &strip_src, &prefix,
-                          &PyList_Type, &names, &PyList_Type, &named, &whole)) return -1;
+    if (!PyArg_ParseTuple(args, "OpOOsO!O!O|O", &capsule, &compat, &flow_src, &strip_src, &prefix,
+                          &PyList_Type, &names, &PyList_Type, &named, &whole, &flow_plan)) return -1;
     if (e->parser) { PyErr_SetString(PyExc_RuntimeError, "Engine is initialised once"); return -1; }
     e->lang = PyCapsule_GetPointer(capsule, "tree_sitter.Language");
     if (!e->lang) return -1;
@@ -1719,8 +2011,13 @@ static int engine_init(Engine *e, PyObject *args, PyObject *kw) {
         PyErr_SetString(PyExc_ValueError, "incompatible tree-sitter language version"); return -1;
     }
     if (query_compile(e, &e->flow, flow_src, NULL) < 0) return -1;
+    if (plan_compile(e, &e->flow, flow_plan) < 0) return -1;
     if (query_compile(e, &e->strip, strip_src, e->strip_prefix) < 0) return -1;
     return 0;
+}
+
+static PyObject *engine_planned(Engine *e, PyObject *Py_UNUSED(ignored)) {
+    return PyBool_FromLong(e->flow.shallow != NULL);
 }
 
 static PyObject *engine_interned(Engine *e, PyObject *Py_UNUSED(ignored)) {
@@ -1759,6 +2056,10 @@ static PyMethodDef engine_methods[] = {
      "fresh() -> Engine: an empty interner, this engine's compiled queries and tables."},
     {"analyse", (PyCFunction)engine_analyse, METH_O,
      "analyse(source: bytes) -> (tokens | None, subtree keys, dataflow edges)"},
+    {"matches", (PyCFunction)engine_matches, METH_O,
+     "matches(source: bytes) -> sorted [(pattern, ((capture, start, end), ...))] of the flow query"},
+    {"planned", (PyCFunction)engine_planned, METH_NOARGS,
+     "Whether the flow query is matched during the scan (a scan plan) rather than by a cursor."},
     {"interned", (PyCFunction)engine_interned, METH_NOARGS, "Number of distinct subtree keys."},
     {"clear", (PyCFunction)engine_clear, METH_NOARGS, "Forget every subtree key."},
     {NULL, NULL, 0, NULL},
