@@ -136,6 +136,7 @@ def f(p, q=1, *r, s=2):
     ("(parameters (identifier)? @p (default_parameter)? @d)", 2),  # p with q=1, p with s=2
     ('((identifier) @id (#eq? @id "x"))', 3),                     # a text predicate
     ("[(pass_statement) (return_statement)] @leaf", 2),
+    ("(block (expression_statement) @s)", 5),                     # a supertype: what it wraps
     ("(expression_statement (assignment left: _ @l)) @e", None),  # no plan: not compared
 ])
 def test_plan_matches_like_the_cursor(source: str, count: int | None) -> None:

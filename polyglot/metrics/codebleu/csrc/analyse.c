@@ -4,12 +4,18 @@
  * dataflow.py, pyset.py), so both give identical results; see native.py. */
 #include <Python.h>
 #include <regex.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tree_sitter/api.h>
 
 #include "pystrip.h"
+
+/* tree-sitter's own (tree_cursor.c, compiled into this module, not in api.h): the field and
+ * the hidden supertypes of a cursor's node, as its query cursor reads them */
+void ts_tree_cursor_current_status(const TSTreeCursor *, TSFieldId *, bool *, bool *, bool *,
+                                   TSSymbol *, unsigned *);
 
 /* CPython's allocator for small blocks is much faster than the C library's for the many
  * small nodes, stacks and arrays a parse makes; everything here runs with the GIL held. */
@@ -109,9 +115,9 @@ enum {
 };
 
 /* a scan plan (plan.py): patterns of one node and its direct children, matched during the scan */
-enum { MAX_STEP_CAPTURES = 8 };
+enum { MAX_STEP_CAPTURES = 8, MAX_SUPERTYPES = 8 };
 typedef struct {
-    TSSymbol symbol; TSFieldId field;
+    TSSymbol symbol, supertype; TSFieldId field;  /* supertype: (expression) matches what it wraps */
     uint8_t wildcard, named, optional, ncaps;
     uint16_t caps[MAX_STEP_CAPTURES];
 } Step;
@@ -415,13 +421,15 @@ static int capture_id(const Query *q, PyObject *name, uint16_t *out) {
     return -1;
 }
 
-/* a kind name as tree-sitter's query parser reads it; 0 where a plan cannot stand in */
-static TSSymbol plan_symbol(Engine *e, PyObject *name, int named) {
+/* a kind name as tree-sitter's query parser reads it; 0 for one a plan cannot match (ERROR,
+ * or a supertype at the root), *supertype set for one that is a supertype */
+static TSSymbol plan_symbol(Engine *e, PyObject *name, int named, int *supertype) {
     Py_ssize_t n;
     const char *s = PyUnicode_AsUTF8AndSize(name, &n);
     if (!s) return 0;
     TSSymbol sym = ts_language_symbol_for_name(e->lang, s, (uint32_t)n, named);
-    if (sym == (TSSymbol)-1 || ts_language_symbol_type(e->lang, sym) == TSSymbolTypeSupertype) return 0;
+    if (sym == (TSSymbol)-1) return 0;
+    *supertype = ts_language_symbol_type(e->lang, sym) == TSSymbolTypeSupertype;
     return sym;
 }
 
@@ -442,8 +450,9 @@ static int plan_pattern(Engine *e, Query *q, PyObject *item, Shallow *p, IntVec 
                           &PyTuple_Type, &negated, &PyTuple_Type, &kids)) return -1;
     roots->n = 0;
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kinds); i++) {
-        TSSymbol sym = plan_symbol(e, PyTuple_GET_ITEM(kinds, i), 1);
-        if (!sym) return PyErr_Occurred() ? -1 : 0;
+        int supertype;
+        TSSymbol sym = plan_symbol(e, PyTuple_GET_ITEM(kinds, i), 1, &supertype);
+        if (!sym || supertype) return PyErr_Occurred() ? -1 : 0;
         VEC_PUSH(*roots, sym);
     }
     if (plan_captures(q, caps, &p->root) < 0) return -1;
@@ -465,7 +474,14 @@ static int plan_pattern(Engine *e, Query *q, PyObject *item, Shallow *p, IntVec 
         if (nf && !(step->field = ts_language_field_id_for_name(e->lang, field, (uint32_t)nf))) return 0;
         step->named = (uint8_t)named; step->optional = (uint8_t)optional;
         step->wildcard = PyUnicode_GET_LENGTH(kind) == 0;
-        if (!step->wildcard && !(step->symbol = plan_symbol(e, kind, named))) return PyErr_Occurred() ? -1 : 0;
+        if (!step->wildcard) {
+            int supertype;
+            if (!(step->symbol = plan_symbol(e, kind, named, &supertype))) return PyErr_Occurred() ? -1 : 0;
+            if (supertype) {  /* as tree-sitter reads it: any node, with this supertype around it */
+                step->supertype = step->symbol; step->symbol = 0;
+                step->wildcard = 1; step->named = 0;
+            }
+        }
         if (plan_captures(q, names, step) < 0) return -1;
     }
     return 1;
@@ -585,7 +601,10 @@ typedef struct {
 } Flow;
 
 typedef struct { uint32_t start, end, slot; } Leaf;
-typedef struct { TSNode node; TSSymbol symbol; TSFieldId field; uint8_t named, error; } Kid;  /* match_at's */
+typedef struct {  /* match_at's */
+    TSNode node; TSSymbol symbol; TSFieldId field; uint8_t named, error, nsupertypes;
+    TSSymbol supertypes[MAX_SUPERTYPES];
+} Kid;
 typedef struct { uint32_t start, end; int32_t code, kind; int kw; } Token;  /* kind: label (compat), 1 def / 0 ref */
 typedef struct { int32_t name, idx; int rel; IntVec names, idxs; } Entry;
 typedef VEC(Entry) EntryVec;
@@ -765,6 +784,11 @@ typedef struct {
 
 static int step_fits(const Step *s, const Kid *k) {
     if (s->field && s->field != k->field) return 0;
+    if (s->supertype) {
+        int has = 0;
+        for (uint8_t i = 0; i < k->nsupertypes && !has; i++) has = k->supertypes[i] == s->supertype;
+        if (!has) return 0;
+    }
     if (s->wildcard) return !k->error && (k->named || !s->named);
     return k->symbol == s->symbol;
 }
@@ -809,9 +833,16 @@ static void children_of(W *w, TSNode node) {
     else { w->plan_cursor = ts_tree_cursor_new(node); w->plan_cursor_live = 1; }
     if (!ts_tree_cursor_goto_first_child(&w->plan_cursor)) return;
     do {
-        TSNode n = ts_tree_cursor_current_node(&w->plan_cursor);
-        TSSymbol sym = ts_node_symbol(n);
-        Kid k = {n, sym, ts_tree_cursor_current_field_id(&w->plan_cursor), ts_node_is_named(n), sym == (TSSymbol)-1};
+        Kid k; memset(&k, 0, sizeof k);
+        k.node = ts_tree_cursor_current_node(&w->plan_cursor);
+        k.symbol = ts_node_symbol(k.node);
+        k.named = ts_node_is_named(k.node);
+        k.error = k.symbol == (TSSymbol)-1;
+        bool later, later_named, later_field;
+        unsigned count = MAX_SUPERTYPES;
+        ts_tree_cursor_current_status(&w->plan_cursor, &k.field, &later, &later_named, &later_field,
+                                      k.supertypes, &count);
+        k.nsupertypes = (uint8_t)count;
         VEC_PUSH(w->plan_kids, k);
     } while (ts_tree_cursor_goto_next_sibling(&w->plan_cursor));
 }
