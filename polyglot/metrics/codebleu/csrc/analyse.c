@@ -73,6 +73,18 @@ static void pm_put(PtrMap *m, const void *key, int32_t val) {
     while (m->keys[i]) { if (m->keys[i] == k) { m->vals[i] = val; return; } i = (i + 1) & mask; }
     m->keys[i] = k; m->vals[i] = val; m->n++;
 }
+/* room for n keys without growing (a map filled in a loop of known length) */
+static void pm_reserve(PtrMap *m, size_t n) {
+    if (m->cap >= 2 * n) return;
+    size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    PtrMap grown = {calloc(cap, sizeof(uintptr_t)), calloc(cap, sizeof(int32_t)), cap, 0};
+    if (!grown.keys || !grown.vals) abort();
+    for (size_t i = 0; i < m->cap; i++) if (m->keys[i]) pm_put(&grown, (void *)m->keys[i], m->vals[i]);
+    pm_free(m);
+    *m = grown;
+}
+
 static void pm_del(PtrMap *m, const void *key) {  /* backward-shift deletion */
     if (!m->n) return;
     uintptr_t k = (uintptr_t)key; size_t mask = m->cap - 1, i = ptr_hash(k) & mask;
@@ -159,12 +171,13 @@ static char *dup_n(const char *s, uint32_t n) {
     char *d = malloc(n + 1); if (!d) abort(); memcpy(d, s, n); d[n] = 0; return d;
 }
 
-/* ---- subtree keys: int32 sequences -> dense ids, in order of first sight ---------- */
+/* ---- interning: byte strings -> dense ids, in order of first sight ------------------- */
+/* (subtree structures as int32 sequences, token texts as UTF-8) */
 
 typedef struct {
     uint64_t *hash; int32_t *slot;   /* open addressing: slot = id + 1, 0 empty */
     size_t cap;
-    IntVec arena;                    /* every sequence, one after another */
+    VEC(char) arena;                 /* every string, one after another */
     VEC(size_t) at;                  /* id -> offset in arena; the next id's offset ends it */
 } KeyTable;
 
@@ -172,14 +185,15 @@ static void kt_free(KeyTable *t) {
     free(t->hash); free(t->slot); VEC_FREE(t->arena); VEC_FREE(t->at); memset(t, 0, sizeof *t);
 }
 
-static uint64_t seq_hash(const int32_t *v, size_t n) {
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
-    for (size_t i = 0; i < n; i++) { h ^= (uint32_t)v[i]; h *= 0xff51afd7ed558ccdULL; h ^= h >> 32; }
+static uint64_t bytes_hash(const char *v, size_t n) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n, w;
+    for (; n >= 8; v += 8, n -= 8) { memcpy(&w, v, 8); h ^= w; h *= 0xff51afd7ed558ccdULL; h ^= h >> 32; }
+    if (n) { w = 0; memcpy(&w, v, n); h ^= w; h *= 0xff51afd7ed558ccdULL; h ^= h >> 32; }
     return h;
 }
 
 static void kt_grow(KeyTable *t) {
-    size_t cap = t->cap ? t->cap * 2 : 1024;
+    size_t cap = t->cap ? t->cap * 2 : 64;
     uint64_t *hash = calloc(cap, sizeof *hash);
     int32_t *slot = calloc(cap, sizeof *slot);
     if (!hash || !slot) abort();
@@ -193,25 +207,39 @@ static void kt_grow(KeyTable *t) {
     t->hash = hash; t->slot = slot; t->cap = cap;
 }
 
-/* the id of the sequence v[0..n), a new one when unseen */
-static long kt_intern(KeyTable *t, const int32_t *v, size_t n) {
+/* the id of the n bytes at v, a new one when unseen; -1 when ids run out */
+static long kt_intern(KeyTable *t, const void *v, size_t n) {
     if (2 * (t->at.n + 1) > t->cap) kt_grow(t);
-    uint64_t h = seq_hash(v, n);
+    uint64_t h = bytes_hash(v, n);
     size_t j = h & (t->cap - 1);
     while (t->slot[j]) {
         if (t->hash[j] == h) {
             size_t id = (size_t)t->slot[j] - 1, a = t->at.v[id];
             size_t end = id + 1 < t->at.n ? t->at.v[id + 1] : t->arena.n;
-            if (end - a == n && !memcmp(t->arena.v + a, v, n * sizeof(int32_t))) return (long)id;
+            if (end - a == n && !memcmp(t->arena.v + a, v, n)) return (long)id;
         }
         j = (j + 1) & (t->cap - 1);
     }
     if (t->at.n >= INT32_MAX - 1) return -1;
     long id = (long)t->at.n;
     VEC_PUSH(t->at, t->arena.n);
-    intvec_extend(&t->arena, v, n);
+    if (t->arena.n + n > t->arena.cap) {
+        size_t cap = t->arena.cap * 2 > t->arena.n + n ? t->arena.cap * 2 : t->arena.n + n + 64;
+        char *grown = realloc(t->arena.v, cap);
+        if (!grown) abort();
+        t->arena.v = grown; t->arena.cap = cap;
+    }
+    memcpy(t->arena.v + t->arena.n, v, n);
+    t->arena.n += n;
     t->hash[j] = h; t->slot[j] = (int32_t)(id + 1);
     return id;
+}
+
+/* the string with id ``id`` */
+static const char *kt_string(const KeyTable *t, size_t id, size_t *n) {
+    size_t a = t->at.v[id];
+    *n = (id + 1 < t->at.n ? t->at.v[id + 1] : t->arena.n) - a;
+    return t->arena.v + a;
 }
 
 /* ---- engine ----------------------------------------------------------------------- */
@@ -626,8 +654,7 @@ typedef struct {
     TokenVec tokens;
     IntVec starts, live;
     PtrMap by_span;
-    PyObject *codes;      /* str -> code id */
-    PyObject *code_list;  /* code id -> str */
+    KeyTable codes;       /* token text (UTF-8, newlines dropped) -> code id */
     VEC(uint64_t) hashes; VEC(char) hashed;
     IntVec first_pos;
     PtrMap scope_index; IntVec scope_stack;
@@ -651,7 +678,7 @@ static void w_free(W *w) {
     pm_free(&w->transparent); pm_free(&w->wrap); pm_free(&w->rename); pm_free(&w->hidden);
     VEC_FREE(w->leaves); VEC_FREE(w->tokens); VEC_FREE(w->starts); VEC_FREE(w->live);
     pm_free(&w->by_span);
-    Py_XDECREF(w->codes); Py_XDECREF(w->code_list);
+    kt_free(&w->codes);
     VEC_FREE(w->hashes); VEC_FREE(w->hashed); VEC_FREE(w->first_pos);
     pm_free(&w->scope_index); VEC_FREE(w->scope_stack); pm_free(&w->skip);
     VEC_FREE(w->kids); pm_free(&w->kids_at); VEC_FREE(w->kids_span);
@@ -888,7 +915,7 @@ static void match_at(W *w, TSNode node) {
 /* ---- scan ---------------------------------------------------------------------------- */
 
 static long intern(Engine *e, const IntVec *buf, size_t base) {
-    long key = kt_intern(&e->keys, buf->v + base, buf->n - base);
+    long key = kt_intern(&e->keys, buf->v + base, (buf->n - base) * sizeof(int32_t));
     if (key < 0) PyErr_SetString(PyExc_OverflowError, "too many subtree structures");
     return key;
 }
@@ -923,6 +950,7 @@ static int scan(W *w, TSNode root, IntVec *keys) {
     ts_tree_cursor_reset(cur, root);
     TSNode node = root;
     int rc = 0;
+    pm_reserve(&w->kids_at, w->src.len / 16 + 16);  /* about one node with children in 16 bytes */
     for (;;) {
         if (stack.n) VEC_PUSH(pending, node);
         /* a node's captures come from patterns rooted at it or at its parent: known by now */
@@ -1012,32 +1040,29 @@ static PyObject *decode(Source s, uint32_t a, uint32_t b) {
     return PyUnicode_DecodeUTF8(s.src + a, (Py_ssize_t)(b - a), "replace");
 }
 
-/* `_text`: the decoded span without its newlines */
-static PyObject *code_text(Source s, uint32_t a, uint32_t b) {
-    PyObject *t = decode(s, a, b);
-    if (!t || b <= a || !memchr(s.src + a, '\n', (b > s.len ? s.len : b) - a)) return t;
-    static PyObject *nl = NULL, *empty = NULL;  /* kept for the life of the process */
-    if (!nl) nl = PyUnicode_FromString("\n");
-    if (!empty) empty = PyUnicode_FromString("");
-    if (!nl || !empty) { Py_DECREF(t); return NULL; }
-    PyObject *r = PyUnicode_Replace(t, nl, empty, -1);
-    Py_DECREF(t);
-    return r;
-}
-
-static int32_t code_id(W *w, PyObject *text) {  /* steals text */
-    if (!text) return -1;
-    PyObject *found = PyDict_GetItemWithError(w->codes, text);
-    if (found) { Py_DECREF(text); return (int32_t)PyLong_AsLong(found); }
-    if (PyErr_Occurred()) { Py_DECREF(text); return -1; }
-    Py_ssize_t n = PyList_GET_SIZE(w->code_list);
-    PyObject *v = PyLong_FromSsize_t(n);
-    int rc = (v && PyDict_SetItem(w->codes, text, v) == 0 && PyList_Append(w->code_list, text) == 0) ? 0 : -1;
-    Py_XDECREF(v); Py_DECREF(text);
-    if (rc < 0) return -1;
-    uint64_t zero = 0; VEC_PUSH(w->hashes, zero);
-    char no = 0; VEC_PUSH(w->hashed, no);
-    return (int32_t)n;
+/* the code of `_text`, the span's text without its newlines (UTF-8 bytes compare as the
+ * decoded strings do: the engine's texts are encoded from str) */
+static int32_t code_id(W *w, uint32_t a, uint32_t b) {
+    if (b > w->src.len) b = w->src.len;
+    if (a > b) a = b;
+    const char *text = w->src.src + a;
+    size_t n = b - a;
+    long code;
+    if (!memchr(text, '\n', n)) code = kt_intern(&w->codes, text, n);
+    else {
+        char *kept = malloc(n ? n : 1);
+        if (!kept) abort();
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++) if (text[i] != '\n') kept[k++] = text[i];
+        code = kt_intern(&w->codes, kept, k);
+        free(kept);
+    }
+    if (code < 0) { PyErr_SetString(PyExc_OverflowError, "too many distinct tokens"); return -1; }
+    if ((size_t)code == w->hashes.n) {
+        uint64_t zero = 0; VEC_PUSH(w->hashes, zero);
+        char no = 0; VEC_PUSH(w->hashed, no);
+    }
+    return (int32_t)code;
 }
 
 static PyObject *code_tokens(W *w, TSNode root) {
@@ -1070,14 +1095,16 @@ fail:
     return NULL;
 }
 
-static int add_token(W *w, uint32_t start, uint32_t end, PyObject *text, int32_t kind) {
-    int32_t code = code_id(w, text);
+static int add_token(W *w, uint32_t start, uint32_t end, int32_t kind) {
+    int32_t code = code_id(w, start, end);
     if (code < 0) return -1;
     Token t = {start, end, code, kind, 0};
-    if (w->e->compat) {
-        int cmp = PyUnicode_Compare(PyList_GET_ITEM(w->e->label_names, kind), PyList_GET_ITEM(w->code_list, code));
-        if (cmp == -1 && PyErr_Occurred()) return -1;
-        t.kw = cmp == 0;
+    if (w->e->compat) {  /* a token spelled as its kind: a keyword or punctuation */
+        Py_ssize_t nl; size_t nc;
+        const char *label = PyUnicode_AsUTF8AndSize(PyList_GET_ITEM(w->e->label_names, kind), &nl);
+        if (!label) return -1;
+        const char *text = kt_string(&w->codes, (size_t)code, &nc);
+        t.kw = (size_t)nl == nc && !memcmp(label, text, nc);
     }
     VEC_PUSH(w->tokens, t);
     return 0;
@@ -1097,7 +1124,7 @@ static int make_tokens(W *w) {
         for (size_t i = 0; i < w->leaves.n; i++) {
             Leaf l = w->leaves.v[i];
             if (e->kind_comment[l.slot]) continue;
-            if (add_token(w, l.start, l.end, code_text(w->src, l.start, l.end), e->kind_label[l.slot]) < 0) return -1;
+            if (add_token(w, l.start, l.end, e->kind_label[l.slot]) < 0) return -1;
         }
     } else {
         VEC(Cand) c = {0};
@@ -1114,14 +1141,15 @@ static int make_tokens(W *w) {
         if (c.n) qsort(c.v, c.n, sizeof(Cand), cand_cmp);
         for (size_t i = 0; i < c.n; i++) {
             if (w->tokens.n && c.v[i].start < w->tokens.v[w->tokens.n - 1].end) continue;
-            if (add_token(w, c.v[i].start, c.v[i].end, code_text(w->src, c.v[i].start, c.v[i].end), c.v[i].def) < 0) {
+            if (add_token(w, c.v[i].start, c.v[i].end, c.v[i].def) < 0) {
                 VEC_FREE(c); return -1;
             }
         }
         VEC_FREE(c);
     }
-    size_t ncodes = (size_t)PyList_GET_SIZE(w->code_list);
+    size_t ncodes = w->codes.at.n;
     for (size_t i = 0; i < ncodes; i++) VEC_PUSH(w->first_pos, -1);
+    pm_reserve(&w->by_span, w->tokens.n);
     for (size_t i = 0; i < w->tokens.n; i++) {
         Token *t = &w->tokens.v[i];
         VEC_PUSH(w->starts, (int32_t)t->start);
@@ -1155,15 +1183,23 @@ static uint64_t siphash13(const uint8_t *data, size_t len) {
     return (v0 ^ v1) ^ (v2 ^ v3);
 }
 
+/* CPython's hash of the token's str: siphash13 of its canonical form, which for ASCII is
+ * the UTF-8 bytes themselves */
 static uint64_t code_hash(W *w, int32_t code) {
     if (w->hashed.v[code]) return w->hashes.v[code];
-    PyObject *s = PyList_GET_ITEM(w->code_list, code);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    size_t n;
+    const char *text = kt_string(&w->codes, (size_t)code, &n);
+    int ascii = 1;
+    for (size_t i = 0; i < n && ascii; i++) ascii = (unsigned char)text[i] < 0x80;
     uint64_t h = 0;
-    if (n) {
-        h = siphash13((const uint8_t *)PyUnicode_DATA(s), (size_t)n * PyUnicode_KIND(s));
-        if (h == UINT64_MAX) h = UINT64_MAX - 1;
+    if (ascii && n) h = siphash13((const uint8_t *)text, n);
+    else if (n) {
+        PyObject *s = PyUnicode_DecodeUTF8(text, (Py_ssize_t)n, "replace");
+        if (!s) abort();  /* no memory */
+        h = siphash13((const uint8_t *)PyUnicode_DATA(s), (size_t)PyUnicode_GET_LENGTH(s) * PyUnicode_KIND(s));
+        Py_DECREF(s);
     }
+    if (h == UINT64_MAX) h = UINT64_MAX - 1;
     w->hashes.v[code] = h; w->hashed.v[code] = 1;
     return h;
 }
@@ -1918,10 +1954,8 @@ static PyObject *engine_analyse(Engine *e, PyObject *arg) {
     w.e = e;
     w.src.src = stripped ? stripped : src; w.src.len = len;
     w.cursor = ts_tree_cursor_new(root);
-    w.codes = PyDict_New(); w.code_list = PyList_New(0);
     PyObject *keys = NULL, *tokens = NULL, *edges = NULL, *result = NULL;
     IntVec kv = {0};
-    if (!w.codes || !w.code_list) goto done;
     read_captures(&w, root);
     if (scan(&w, root, &kv) < 0) goto done;
     keys = PyList_New((Py_ssize_t)kv.n);
