@@ -8,7 +8,7 @@ setup(
         Extension(
             name="polyglot.metrics.codebleu._native",
             sources=[f"{TS}/src/lib.c", "polyglot/metrics/codebleu/csrc/analyse.c",
-                     "polyglot/metrics/codebleu/csrc/pystrip.c"],
+                     "polyglot/metrics/codebleu/csrc/pystrip.c", "polyglot/metrics/codebleu/csrc/slashstrip.c"],
             include_dirs=[f"{TS}/include", f"{TS}/src"],
             define_macros=[("_DEFAULT_SOURCE", None),
                            ("PY_SSIZE_T_CLEAN", None), ("TREE_SITTER_HIDE_SYMBOLS", None)],

@@ -11,6 +11,7 @@
 #include <tree_sitter/api.h>
 
 #include "pystrip.h"
+#include "slashstrip.h"
 
 /* tree-sitter's own (tree_cursor.c, compiled into this module, not in api.h): the field and
  * the hidden supertypes of a cursor's node, as its query cursor reads them */
@@ -2159,10 +2160,28 @@ static PyObject *strip_python(PyObject *module, PyObject *arg) {
     return r;
 }
 
+/* strip_slash_comments(text): codebleu 0.7.0's comment-removing expression for its C-family
+ * languages (slashstrip.c) */
+static PyObject *strip_slash_comments(PyObject *module, PyObject *arg) {
+    (void)module;
+    if (!PyUnicode_Check(arg)) { PyErr_SetString(PyExc_TypeError, "strip_slash_comments() takes a str"); return NULL; }
+    Py_ssize_t n;
+    const char *src = PyUnicode_AsUTF8AndSize(arg, &n);
+    if (!src) return NULL;  /* a lone surrogate: the caller falls back to `re` */
+    char *out; size_t len;
+    if (slash_comment_strip(src, (size_t)n, &out, &len) < 0) return NULL;
+    PyObject *r = PyUnicode_DecodeUTF8(out, (Py_ssize_t)len, "strict");
+    PyMem_Free(out);
+    return r;
+}
+
 static PyMethodDef native_functions[] = {
     {"strip_python", strip_python, METH_O,
      "strip_python(text: str) -> str | None: codebleu 0.7.0's tokenize loop over Python source; "
      "None where tokenize raises"},
+    {"strip_slash_comments", strip_slash_comments, METH_O,
+     "strip_slash_comments(text: str) -> str: codebleu 0.7.0's comment-removing expression for "
+     "its C-family languages, with the lines it leaves blank dropped"},
     {NULL, NULL, 0, NULL},
 };
 
