@@ -12,6 +12,7 @@ anything is parsed: `RegexStripper` (its C-family regular expression) and
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
 import tokenize
@@ -107,12 +108,16 @@ class RegexStripper:
 
     def fast(self, text: str) -> str:
         """The same; for the package's own expression (`SLASH_COMMENTS`), replayed in C."""
-        if (self.pattern.pattern, self.pattern.flags & ~re.UNICODE, self.comment_starts) == SLASH_COMMENTS:
+        if self._replayed:
             try:
                 return strip_slash_comments(text)
             except UnicodeEncodeError:  # a lone surrogate: not UTF-8, so only `re`
                 pass
         return self(text)
+
+    @functools.cached_property
+    def _replayed(self) -> bool:
+        return (self.pattern.pattern, self.pattern.flags & ~re.UNICODE, self.comment_starts) == SLASH_COMMENTS
 
     def _replace(self, match: re.Match) -> str:
         found = match.group(0)
