@@ -1298,62 +1298,85 @@ static void push_entry(EntryVec *out, int32_t name, int32_t idx, int rel,
     VEC_PUSH(*out, x);
 }
 
-/* states: dict of int keys -> bytes (an int32 array of positions) */
-static PyObject *state_key(W *w, int64_t scope, int32_t code) {
-    return PyLong_FromLongLong(w->e->compat ? code : (scope << 32) | code);
+/* States: the Python definition's dict of name keys -> positions. Branches share one
+ * until one of them writes: `dict(states)` before a write, which a map no one else holds
+ * can skip, since no one can see the difference. */
+typedef struct {
+    int refs;
+    PtrMap at;             /* key + 1 -> index in keys/vals */
+    VEC(int64_t) keys;     /* in order of insertion, as a dict keeps them */
+    VEC(IntVec) vals;
+} States;
+
+static States *states_new(void) {
+    States *s = calloc(1, sizeof *s);
+    if (!s) abort();
+    s->refs = 1;
+    return s;
 }
 
-static int state_get(PyObject *states, PyObject *key, const int32_t **v, size_t *n) {
-    PyObject *val = PyDict_GetItemWithError(states, key);
-    if (!val) return 0;
-    *v = (const int32_t *)PyBytes_AS_STRING(val);
-    *n = (size_t)PyBytes_GET_SIZE(val) / sizeof(int32_t);
-    return 1;
+static States *states_hold(States *s) { s->refs++; return s; }
+
+static void states_drop(States *s) {
+    if (--s->refs > 0) return;
+    for (size_t i = 0; i < s->vals.n; i++) VEC_FREE(s->vals.v[i]);
+    VEC_FREE(s->vals); VEC_FREE(s->keys); pm_free(&s->at);
+    free(s);
 }
 
-static int state_set(PyObject *states, PyObject *key, const int32_t *v, size_t n) {  /* steals key */
-    if (!key) return -1;
-    PyObject *val = PyBytes_FromStringAndSize((const char *)v, (Py_ssize_t)(n * sizeof(int32_t)));
-    int rc = val ? PyDict_SetItem(states, key, val) : -1;
-    Py_XDECREF(val); Py_DECREF(key);
-    return rc;
+static const IntVec *states_get(const States *s, int64_t key) {
+    int32_t i = pm_get(&s->at, (void *)(uintptr_t)(key + 1));
+    return i < 0 ? NULL : &s->vals.v[i];
 }
 
-/* `dict(states)` before a write; a dict no one else holds is written in place, which is
- * the same since no one can see the difference */
-static int copy_states(PyObject **st) {
-    if (Py_REFCNT(*st) == 1) return 0;
-    PyObject *c = PyDict_Copy(*st);
-    if (!c) return -1;
-    Py_DECREF(*st); *st = c;
-    return 0;
+static void states_set(States *s, int64_t key, const int32_t *v, size_t n) {
+    int32_t i = pm_get(&s->at, (void *)(uintptr_t)(key + 1));
+    if (i < 0) {
+        i = (int32_t)s->keys.n;
+        pm_put(&s->at, (void *)(uintptr_t)(key + 1), i);
+        VEC_PUSH(s->keys, key);
+        IntVec empty = {0};
+        VEC_PUSH(s->vals, empty);
+    }
+    s->vals.v[i].n = 0;
+    intvec_extend(&s->vals.v[i], v, n);
+}
+
+/* `dict(states)` before a write */
+static void copy_states(States **st) {
+    if ((*st)->refs == 1) return;
+    States *c = states_new();
+    pm_reserve(&c->at, (*st)->keys.n);
+    for (size_t i = 0; i < (*st)->keys.n; i++)
+        states_set(c, (*st)->keys.v[i], (*st)->vals.v[i].v, (*st)->vals.v[i].n);
+    states_drop(*st); *st = c;
+}
+
+static int64_t state_key(W *w, int64_t scope, int32_t code) {
+    return w->e->compat ? code : (scope << 32) | code;
 }
 
 static int64_t scope_top(W *w, int back) { return w->scope_stack.v[w->scope_stack.n - 1 - back]; }
 
-/* `lookup`: the key of the visible ``code``, or NULL (new reference) */
-static PyObject *lookup(W *w, PyObject *states, int32_t code) {
+/* `lookup`: the key of the visible ``code``, or -1 */
+static int64_t lookup(W *w, const States *states, int32_t code) {
     size_t depth = w->e->compat ? 1 : w->scope_stack.n;
     for (size_t i = 0; i < depth; i++) {
-        PyObject *key = state_key(w, w->e->compat ? 0 : scope_top(w, (int)i), code);
-        if (!key) return NULL;
-        int has = PyDict_Contains(states, key);
-        if (has > 0) return key;
-        Py_DECREF(key);
-        if (has < 0) return NULL;
+        int64_t key = state_key(w, w->e->compat ? 0 : scope_top(w, (int)i), code);
+        if (states_get(states, key)) return key;
     }
-    return NULL;
+    return -1;
 }
 
-static PyObject *key_for_definition(W *w, const Token *t, const void *node_id) {
+static int64_t key_for_definition(W *w, const Token *t, const void *node_id) {
     int parent = node_id && pm_has(&w->in_parent, node_id) && w->scope_stack.n > 1;
     return state_key(w, w->e->compat ? 0 : scope_top(w, parent), t->code);
 }
 
-static PyObject *key_for_target(W *w, PyObject *states, const Token *t) {
+static int64_t key_for_target(W *w, const States *states, const Token *t) {
     if (!w->e->compat && t->kind == 0) {
-        PyObject *found = lookup(w, states, t->code);
-        if (found || PyErr_Occurred()) return found;
+        int64_t found = lookup(w, states, t->code);
+        if (found >= 0) return found;
     }
     return state_key(w, w->e->compat ? 0 : scope_top(w, 0), t->code);
 }
@@ -1401,47 +1424,41 @@ static void tokens_in(W *w, TSNode node, IntVec *out) {
     }
 }
 
-static int walk(W *w, TSNode node, PyObject **st, EntryVec *out);
+static int walk(W *w, TSNode node, States **st, EntryVec *out);
 
-static int walk_all(W *w, const TSNode *nodes, size_t n, PyObject **st, EntryVec *out) {
+static int walk_all(W *w, const TSNode *nodes, size_t n, States **st, EntryVec *out) {
     for (size_t i = 0; i < n; i++) if (walk(w, nodes[i], st, out) < 0) return -1;
     return 0;
 }
 
-static int leaf(W *w, const void *node_id, const Token *t, PyObject **st, EntryVec *out) {
-    const int32_t *where = NULL; size_t n = 0;
+static int leaf(W *w, const void *node_id, const Token *t, States **st, EntryVec *out) {
+    int32_t idx = (int32_t)(t - w->tokens.v);
     if (w->e->compat) {
         if (t->kw) return 0;
-        PyObject *key = state_key(w, 0, t->code);
-        if (!key) return -1;
-        if (state_get(*st, key, &where, &n)) {
-            Py_DECREF(key);
-            push_entry(out, t->code, (int32_t)(t - w->tokens.v), REL_COMES, &t->code, 1, where, n);
+        int64_t key = state_key(w, 0, t->code);
+        const IntVec *where = states_get(*st, key);
+        if (where) {
+            push_entry(out, t->code, idx, REL_COMES, &t->code, 1, where->v, where->n);
             return 0;
         }
-        if (PyErr_Occurred()) { Py_DECREF(key); return -1; }
-        int32_t idx = (int32_t)(t - w->tokens.v);
-        if (t->kind == w->e->label_identifier) {
-            if (copy_states(st) < 0 || state_set(*st, key, &idx, 1) < 0) return -1;
-        } else Py_DECREF(key);
+        if (t->kind == w->e->label_identifier) { copy_states(st); states_set(*st, key, &idx, 1); }
         push_entry(out, t->code, idx, REL_COMES, NULL, 0, NULL, 0);
         return 0;
     }
-    int32_t idx = (int32_t)(t - w->tokens.v);
     if (t->kind == 1) {
-        if (copy_states(st) < 0 || state_set(*st, key_for_definition(w, t, node_id), &idx, 1) < 0) return -1;
+        copy_states(st);
+        states_set(*st, key_for_definition(w, t, node_id), &idx, 1);
         push_entry(out, t->code, idx, REL_COMES, NULL, 0, NULL, 0);
         return 0;
     }
-    PyObject *key = lookup(w, *st, t->code);
-    if (!key) return PyErr_Occurred() ? -1 : 0;
-    state_get(*st, key, &where, &n);
-    Py_DECREF(key);
-    push_entry(out, t->code, idx, REL_COMES, &t->code, 1, where, n);
+    int64_t key = lookup(w, *st, t->code);
+    if (key < 0) return 0;
+    const IntVec *where = states_get(*st, key);
+    push_entry(out, t->code, idx, REL_COMES, &t->code, 1, where->v, where->n);
     return 0;
 }
 
-static int sequence(W *w, TSNode node, PyObject **st, EntryVec *out) {
+static int sequence(W *w, TSNode node, States **st, EntryVec *out) {
     NodeVec ch = {0};
     node_children(w, node, &ch);
     int rc = 0, any_first = 0;
@@ -1473,7 +1490,7 @@ static void sources_of(const EntryVec *v, size_t base, IntVec *names, IntVec *id
     VEC_FREE(order);
 }
 
-static int assign(W *w, TSNode node, const Flow *f, PyObject **st, EntryVec *out, int rel);
+static int assign(W *w, TSNode node, const Flow *f, States **st, EntryVec *out, int rel);
 
 static int zip_pairs(W *w, const Flow *f, NodeVec *left, NodeVec *right) {
     int32_t comma = w->e->label_comma;
@@ -1499,7 +1516,7 @@ static int zip_pairs(W *w, const Flow *f, NodeVec *left, NodeVec *right) {
 }
 
 static int bind_pair(W *w, const TSNode *targets, size_t nt, const TSNode *values, size_t nv,
-                     int style, int rel, PyObject *states, EntryVec *out) {
+                     int style, int rel, States *states, EntryVec *out) {
     IntVec src = {0}, tgt = {0}, sn = {0}, si = {0};
     for (size_t i = 0; i < nv; i++) tokens_in(w, values[i], &src);
     for (size_t i = 0; i < nt; i++) tokens_in(w, targets[i], &tgt);
@@ -1512,13 +1529,13 @@ static int bind_pair(W *w, const TSNode *targets, size_t nt, const TSNode *value
         } else {
             push_entry(out, t->code, tgt.v[k], rel, sn.v, sn.n, si.v, si.n);
         }
-        rc = state_set(states, state_key(w, 0, t->code), &tgt.v[k], 1);
+        states_set(states, state_key(w, 0, t->code), &tgt.v[k], 1);
     }
     VEC_FREE(src); VEC_FREE(tgt); VEC_FREE(sn); VEC_FREE(si);
     return rc;
 }
 
-static int assign_default(W *w, const Flow *f, PyObject **st, EntryVec *out, int rel) {
+static int assign_default(W *w, const Flow *f, States **st, EntryVec *out, int rel) {
     size_t base = out->n;
     if (walk_all(w, f->values.v, f->values.n, st, out) < 0) return -1;
     IntVec sn = {0}, si = {0}, targets = {0}, names = {0};
@@ -1543,14 +1560,14 @@ static int assign_default(W *w, const Flow *f, PyObject **st, EntryVec *out, int
         }
         VEC_FREE(found); VEC_FREE(ch); VEC_FREE(inner); VEC_FREE(all);
     }
-    if (rc == 0) rc = copy_states(st);
     if (rc == 0) {
+        copy_states(st);
         name_union(w, sn.v, sn.n, &names);
-        for (size_t k = 0; k < targets.n && rc == 0; k++) {
+        for (size_t k = 0; k < targets.n; k++) {
             const Token *t = &w->tokens.v[targets.v[k]];
             push_entry(out, t->code, targets.v[k], rel, names.v, names.n, si.v, si.n);
-            PyObject *key = t->kind == 1 ? key_for_definition(w, t, NULL) : key_for_target(w, *st, t);
-            rc = state_set(*st, key, &targets.v[k], 1);
+            int64_t key = t->kind == 1 ? key_for_definition(w, t, NULL) : key_for_target(w, *st, t);
+            states_set(*st, key, &targets.v[k], 1);
         }
         sort_entries(out->v + base, out->n - base);
     }
@@ -1558,7 +1575,7 @@ static int assign_default(W *w, const Flow *f, PyObject **st, EntryVec *out, int
     return rc;
 }
 
-static int assign(W *w, TSNode node, const Flow *f, PyObject **st, EntryVec *out, int rel) {
+static int assign(W *w, TSNode node, const Flow *f, States **st, EntryVec *out, int rel) {
     (void)node;
     if (!w->e->compat) return assign_default(w, f, st, out, rel);
     if (f->style == STYLE_ZIP && !f->values.n) return 0;
@@ -1568,7 +1585,7 @@ static int assign(W *w, TSNode node, const Flow *f, PyObject **st, EntryVec *out
     int rc = 0;
     if (f->style == STYLE_ZIP) { for (size_t i = 0; i < right.n && rc == 0; i++) rc = walk(w, right.v[i], st, out); }
     else rc = walk_all(w, f->values.v, f->values.n, st, out);
-    if (rc == 0) rc = copy_states(st);
+    if (rc == 0) copy_states(st);
     if (f->style == STYLE_ZIP) {
         for (size_t i = 0; i < left.n && rc == 0; i++)
             rc = bind_pair(w, &left.v[i], 1, &right.v[i], 1, f->style, rel, *st, out);
@@ -1580,39 +1597,38 @@ static int assign(W *w, TSNode node, const Flow *f, PyObject **st, EntryVec *out
     return rc;
 }
 
-static int define(W *w, TSNode node, const Flow *f, PyObject **st, EntryVec *out) {
+static int define(W *w, TSNode node, const Flow *f, States **st, EntryVec *out) {
     if (w->e->compat && !f->values.n) {
-        if (copy_states(st) < 0) return -1;
+        copy_states(st);
         IntVec toks = {0};
         for (size_t i = 0; i < f->targets.n; i++) tokens_in(w, f->targets.v[i], &toks);
-        int rc = 0;
-        for (size_t k = 0; k < toks.n && rc == 0; k++) {
+        for (size_t k = 0; k < toks.n; k++) {
             const Token *t = &w->tokens.v[toks.v[k]];
             push_entry(out, t->code, toks.v[k], REL_COMES, NULL, 0, NULL, 0);
-            rc = state_set(*st, state_key(w, 0, t->code), &toks.v[k], 1);
+            states_set(*st, state_key(w, 0, t->code), &toks.v[k], 1);
         }
         VEC_FREE(toks);
-        return rc;
+        return 0;
     }
     return assign(w, node, f, st, out, REL_COMES);
 }
 
-static int update(W *w, TSNode node, const Flow *f, PyObject **st, EntryVec *out) {
+static int update(W *w, TSNode node, const Flow *f, States **st, EntryVec *out) {
     size_t base = out->n;
     int rc = 0;
     if (w->e->compat) {
         IntVec toks = {0};
         tokens_in(w, node, &toks);
-        rc = copy_states(st);
-        for (size_t a = 0; a < toks.n && rc == 0; a++) {
+        copy_states(st);
+        for (size_t a = 0; a < toks.n; a++) {
             const Token *t1 = &w->tokens.v[toks.v[a]];
             for (size_t b = 0; b < toks.n; b++)
                 push_entry(out, t1->code, toks.v[a], REL_COMPUTED, &w->tokens.v[toks.v[b]].code, 1, &toks.v[b], 1);
-            rc = state_set(*st, state_key(w, 0, t1->code), &toks.v[a], 1);
+            states_set(*st, state_key(w, 0, t1->code), &toks.v[a], 1);
         }
         VEC_FREE(toks);
-        if (rc == 0) sort_entries(out->v + base, out->n - base);
-        return rc;
+        sort_entries(out->v + base, out->n - base);
+        return 0;
     }
     NodeVec ch = {0};
     node_children(w, node, &ch);
@@ -1623,28 +1639,28 @@ static int update(W *w, TSNode node, const Flow *f, PyObject **st, EntryVec *out
     sources_of(out, base, &sn, &si);
     for (size_t i = 0; i < f->targets.n; i++) tokens_in(w, f->targets.v[i], &targets);
     if (!targets.n) tokens_in(w, node, &targets);
-    rc = copy_states(st);
+    copy_states(st);
     name_union(w, sn.v, sn.n, &names);
-    for (size_t k = 0; k < targets.n && rc == 0; k++) {
+    for (size_t k = 0; k < targets.n; k++) {
         const Token *t = &w->tokens.v[targets.v[k]];
         push_entry(out, t->code, targets.v[k], REL_COMPUTED, names.v, names.n, si.v, si.n);
-        rc = state_set(*st, key_for_target(w, *st, t), &targets.v[k], 1);
+        states_set(*st, key_for_target(w, *st, t), &targets.v[k], 1);
     }
-    if (rc == 0) sort_entries(out->v + base, out->n - base);
+    sort_entries(out->v + base, out->n - base);
     VEC_FREE(sn); VEC_FREE(si); VEC_FREE(targets); VEC_FREE(names);
     return rc;
 }
 
-static int branch(W *w, TSNode node, const Flow *f, PyObject **st, EntryVec *out) {
+static int branch(W *w, TSNode node, const Flow *f, States **st, EntryVec *out) {
     NodeVec ch = {0};
     node_children(w, node, &ch);
-    VEC(PyObject *) outcomes = {0};
-    PyObject *current = *st; Py_INCREF(current);
+    VEC(States *) outcomes = {0};
+    States *current = states_hold(*st);
     int has_else = 0, rc = 0;
     for (size_t i = 0; i < ch.n && rc == 0; i++) {
         has_else = has_else || pm_has(&w->elses, ch.v[i].id);
         if (pm_has(&w->alternatives, ch.v[i].id)) {
-            PyObject *after = *st; Py_INCREF(after);
+            States *after = states_hold(*st);
             rc = walk(w, ch.v[i], &after, out);
             VEC_PUSH(outcomes, after);
         } else {
@@ -1652,43 +1668,21 @@ static int branch(W *w, TSNode node, const Flow *f, PyObject **st, EntryVec *out
         }
     }
     VEC_PUSH(outcomes, current);
-    if (f->keep == KEEP_ALWAYS || (f->keep != KEEP_NEVER && !has_else)) { Py_INCREF(*st); VEC_PUSH(outcomes, *st); }
-    PyObject *merged = rc == 0 ? PyDict_New() : NULL;
-    if (!merged) rc = -1;
-    IntVec tmp = {0};
+    if (f->keep == KEEP_ALWAYS || (f->keep != KEEP_NEVER && !has_else)) VEC_PUSH(outcomes, states_hold(*st));
+    States *merged = states_new();  /* each name's positions from every outcome, sorted */
     for (size_t o = 0; o < outcomes.n && rc == 0; o++) {
-        Py_ssize_t pos = 0; PyObject *key, *val;
-        while (rc == 0 && PyDict_Next(outcomes.v[o], &pos, &key, &val)) {
-            PyObject *old = PyDict_GetItemWithError(merged, key);
-            if (!old) {
-                if (PyErr_Occurred()) { rc = -1; break; }
-                rc = PyDict_SetItem(merged, key, val);
-            } else {
-                PyObject *cat = PyBytes_FromStringAndSize(NULL, PyBytes_GET_SIZE(old) + PyBytes_GET_SIZE(val));
-                if (!cat) { rc = -1; break; }
-                memcpy(PyBytes_AS_STRING(cat), PyBytes_AS_STRING(old), PyBytes_GET_SIZE(old));
-                memcpy(PyBytes_AS_STRING(cat) + PyBytes_GET_SIZE(old), PyBytes_AS_STRING(val), PyBytes_GET_SIZE(val));
-                rc = PyDict_SetItem(merged, key, cat);
-                Py_DECREF(cat);
-            }
+        const States *one = outcomes.v[o];
+        for (size_t i = 0; i < one->keys.n; i++) {
+            int32_t k = pm_get(&merged->at, (void *)(uintptr_t)(one->keys.v[i] + 1));
+            if (k < 0) states_set(merged, one->keys.v[i], one->vals.v[i].v, one->vals.v[i].n);
+            else intvec_extend(&merged->vals.v[k], one->vals.v[i].v, one->vals.v[i].n);
         }
     }
-    if (rc == 0) {
-        Py_ssize_t pos = 0; PyObject *key, *val;
-        while (rc == 0 && PyDict_Next(merged, &pos, &key, &val)) {
-            tmp.n = 0;
-            intvec_extend(&tmp, (const int32_t *)PyBytes_AS_STRING(val), (size_t)PyBytes_GET_SIZE(val) / sizeof(int32_t));
-            sorted_unique(&tmp);
-            PyObject *nv = PyBytes_FromStringAndSize((const char *)tmp.v, (Py_ssize_t)(tmp.n * sizeof(int32_t)));
-            if (!nv) { rc = -1; break; }
-            rc = PyDict_SetItem(merged, key, nv);  /* replacing a value keeps iteration valid */
-            Py_DECREF(nv);
-        }
-    }
-    for (size_t o = 0; o < outcomes.n; o++) Py_DECREF(outcomes.v[o]);
-    VEC_FREE(outcomes); VEC_FREE(ch); VEC_FREE(tmp);
-    if (rc < 0) { Py_XDECREF(merged); return -1; }
-    Py_DECREF(*st); *st = merged;
+    for (size_t i = 0; i < merged->vals.n; i++) sorted_unique(&merged->vals.v[i]);
+    for (size_t o = 0; o < outcomes.n; o++) states_drop(outcomes.v[o]);
+    VEC_FREE(outcomes); VEC_FREE(ch);
+    if (rc < 0) { states_drop(merged); return -1; }
+    states_drop(*st); *st = merged;
     return 0;
 }
 
@@ -1722,7 +1716,7 @@ static void merge_loop(W *w, EntryVec *out, size_t base) {
     VEC_FREE(merged); pm_free(&at); VEC_FREE(tmp);
 }
 
-static int loop(W *w, TSNode node, const Flow *f, PyObject **st, EntryVec *out) {
+static int loop(W *w, TSNode node, const Flow *f, States **st, EntryVec *out) {
     size_t base = out->n;
     int rc = 0;
     if (f->targets.n) {
@@ -1750,7 +1744,7 @@ static int loop(W *w, TSNode node, const Flow *f, PyObject **st, EntryVec *out) 
     return rc;
 }
 
-static int walk(W *w, TSNode node, PyObject **st, EntryVec *out) {
+static int walk(W *w, TSNode node, States **st, EntryVec *out) {
     const void *id = node.id;
     if (w->skip.n && pm_has(&w->skip, id)) return 0;
     uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
@@ -1798,9 +1792,8 @@ static PyObject *var_name(Engine *e, Py_ssize_t i) {
 static PyObject *dataflow(W *w, TSNode root) {
     Engine *e = w->e;
     EntryVec entries = {0};
-    PyObject *states = PyDict_New();
+    States *states = states_new();
     PyObject *result = NULL, *names = NULL;
-    if (!states) return NULL;
     pm_put(&w->scope_index, root.id, 0);
     VEC_PUSH(w->scope_stack, 0);
     if (walk(w, root, &states, &entries) < 0) goto done;
@@ -1861,7 +1854,7 @@ static PyObject *dataflow(W *w, TSNode root) {
 done:
     for (size_t i = 0; i < entries.n; i++) entry_free(&entries.v[i]);
     VEC_FREE(entries);
-    Py_XDECREF(states); Py_XDECREF(names);
+    states_drop(states); Py_XDECREF(names);
     return result;
 }
 
