@@ -1253,7 +1253,14 @@ static int cmp_i32(const void *a, const void *b) {
 
 static void sorted_unique(IntVec *v) {
     if (v->n < 2) return;
-    qsort(v->v, v->n, sizeof(int32_t), cmp_i32);
+    if (v->n <= 16) {  /* the usual few positions: insertion sort, no call per comparison */
+        for (size_t i = 1; i < v->n; i++) {
+            int32_t x = v->v[i];
+            size_t j = i;
+            for (; j > 0 && v->v[j - 1] > x; j--) v->v[j] = v->v[j - 1];
+            v->v[j] = x;
+        }
+    } else qsort(v->v, v->n, sizeof(int32_t), cmp_i32);
     size_t k = 1;
     for (size_t i = 1; i < v->n; i++) if (v->v[i] != v->v[k - 1]) v->v[k++] = v->v[i];
     v->n = k;
