@@ -1800,7 +1800,7 @@ static PyObject *dataflow(W *w, TSNode root) {
     Engine *e = w->e;
     EntryVec entries = {0};
     States *states = states_new();
-    PyObject *result = NULL, *names = NULL;
+    PyObject *result = NULL;
     pm_put(&w->scope_index, root.id, 0);
     VEC_PUSH(w->scope_stack, 0);
     if (walk(w, root, &states, &entries) < 0) goto done;
@@ -1827,23 +1827,19 @@ static PyObject *dataflow(W *w, TSNode root) {
     }
     entries.n = 0;
     pm_free(&linked); pm_free(&at); VEC_FREE(tmp);
-    /* normalize */
-    names = PyDict_New();
-    result = names ? PyList_New(0) : NULL;
+    /* normalize: each name becomes var_<n>, n counting names in order of first use */
+    IntVec var_of = {0};  /* code -> n + 1, 0 while unnamed */
+    for (size_t i = 0; i < w->codes.at.n; i++) VEC_PUSH(var_of, 0);
+    int32_t named = 0;
+    result = PyList_New(0);
     for (size_t i = 0; result && i < merged.n; i++) {
         Entry *x = &merged.v[i];
         PyObject *parents = PyTuple_New((Py_ssize_t)x->names.n);
         if (!parents) { Py_CLEAR(result); break; }
         for (size_t k = 0; k <= x->names.n && result; k++) {
             int32_t code = k < x->names.n ? x->names.v[k] : x->name;
-            PyObject *ck = PyLong_FromLong(code);
-            PyObject *var = ck ? PyDict_GetItemWithError(names, ck) : NULL;
-            if (var) Py_INCREF(var);
-            else if (ck && !PyErr_Occurred()) {
-                var = var_name(e, PyDict_GET_SIZE(names));
-                if (var && PyDict_SetItem(names, ck, var) < 0) Py_CLEAR(var);
-            }
-            Py_XDECREF(ck);
+            if (!var_of.v[code]) var_of.v[code] = ++named;
+            PyObject *var = var_name(e, var_of.v[code] - 1);
             if (!var) { Py_CLEAR(result); break; }
             if (k < x->names.n) PyTuple_SET_ITEM(parents, k, var);
             else {
@@ -1856,12 +1852,13 @@ static PyObject *dataflow(W *w, TSNode root) {
         }
         Py_DECREF(parents);
     }
+    VEC_FREE(var_of);
     for (size_t i = 0; i < merged.n; i++) entry_free(&merged.v[i]);
     VEC_FREE(merged);
 done:
     for (size_t i = 0; i < entries.n; i++) entry_free(&entries.v[i]);
     VEC_FREE(entries);
-    states_drop(states); Py_XDECREF(names);
+    states_drop(states);
     return result;
 }
 
