@@ -9,8 +9,9 @@ hypotheses). The runs alternate -- the baseline, then ours, round after round --
 each side keeps its fastest round, so load from other processes hits both alike. Every
 round of ours starts from a fresh metric: nothing analysed in one round is reused in
 the next. Also printed: how many times faster than the baseline ours would be if it did
-nothing but tree-sitter's own work (parsing each distinct text and the query search,
-all in C) -- the ceiling of any implementation built on these parses.
+nothing but tree-sitter's own work (parsing each distinct text, and the query search
+where the engine cannot match the query during its own scan) -- the ceiling of any
+implementation built on these parses.
 """
 from __future__ import annotations
 

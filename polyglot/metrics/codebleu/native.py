@@ -110,6 +110,10 @@ class NativeAnalyser:
             text = self._stripper.fast(text)
         return self._engine.analyse((text + self._end).encode("utf-8", "replace"))
 
+    def planned(self) -> bool:
+        """Whether the flow query is matched during the scan (`plan.scan_plan`), not by a cursor."""
+        return self._engine.planned()
+
     def interned(self) -> int:
         """How many distinct subtree structures have keys."""
         return self._engine.interned()
