@@ -18,6 +18,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -215,10 +216,21 @@ class Metric(ABC):
         Returns:
             The `Signature`.
         """
-        nested, info = self._signature_info(num_refs)
-        if n_bootstrap > 1:
-            info = {**info, "bs": n_bootstrap, "seed": seed}
-        return Signature(self.name, info, nested, {**COMMON_ABBREVIATIONS, **self.abbreviations})
+        key = (num_refs, n_bootstrap, seed)
+        signature = self._signatures.get(key)
+        if signature is None:
+            nested, info = self._signature_info(num_refs)
+            if n_bootstrap > 1:
+                info = {**info, "bs": n_bootstrap, "seed": seed}
+            signature = Signature(self.name, info, nested, {**COMMON_ABBREVIATIONS, **self.abbreviations})
+            self._signatures[key] = signature
+        return signature
+
+    @cached_property
+    def _signatures(self) -> dict[tuple[int | str, int, int], Signature]:
+        """Signatures made so far: a metric's settings are fixed when it is built, and a
+        sentence score would otherwise build the same one for every pair."""
+        return {}
 
     def corpus_statistics(self, hypotheses: Sequence[str],
                           references: Sequence[Sequence[str | None]],
@@ -234,19 +246,25 @@ class Metric(ABC):
             ``(stats, num_refs)``: a float array of shape (segments, statistics), and the
             number of references per segment (``"var"`` if it varies).
         """
+        rows, num_refs = self._segment_rows(hypotheses, references, progress)
+        return np.asarray(rows, dtype=np.float64), num_refs
+
+    def _segment_rows(self, hypotheses: Sequence[str], references: Sequence[Sequence[str | None]],
+                      progress: bool) -> tuple[list[Sequence[float]], int | str]:
+        """`corpus_statistics` before the rows become an array."""
         _check_corpus(hypotheses, references)
         rows = []
         counts = set()
-        segments = enumerate(hypotheses)
+        segments = zip(hypotheses, zip(*references))
         if progress:
             segments = tqdm(segments, total=len(hypotheses), desc=self.name, unit="segment", leave=False)
-        for i, hyp in segments:
-            refs = [stream[i] for stream in references if stream[i] is not None]
+        for hyp, refs in segments:
+            refs = [self._preprocess_segment(r) for r in refs if r is not None]
             counts.add(len(refs))
-            ref_info = self._extract_reference_info([self._preprocess_segment(r) for r in refs])
+            ref_info = self._extract_reference_info(refs)
             rows.append(self._compute_segment_statistics(self._preprocess_segment(hyp), ref_info))
         num_refs: int | str = counts.pop() if len(counts) == 1 else "var"
-        return np.asarray(rows, dtype=np.float64), num_refs
+        return rows, num_refs
 
     def corpus_score(self, hypotheses: Sequence[str], references: Sequence[Sequence[str | None]],
                      n_bootstrap: int = 1, seed: int = BOOTSTRAP_SEED, progress: bool = False) -> Score:
@@ -268,12 +286,15 @@ class Metric(ABC):
             >>> get_metric("chrf").corpus_score(["the cat sat", "a dog"], [["the cat sat", "a dog"]]).score
             100.0
         """
-        stats, num_refs = self.corpus_statistics(hypotheses, references, progress)
-        # one segment (a sentence score) is its own sum; numpy's reduce costs more than the metric
-        score = self._compute_score_from_stats(stats[0].tolist() if len(stats) == 1 else stats.sum(axis=0).tolist())
+        rows, num_refs = self._segment_rows(hypotheses, references, progress)
+        if len(rows) == 1:  # a sentence score: the row is its own sum, and an array costs more than the metric
+            summed = list(map(float, rows[0]))
+        else:
+            summed = np.asarray(rows, dtype=np.float64).sum(axis=0).tolist()
+        score = self._compute_score_from_stats(summed)
         extra: dict[str, Any] = {}
         if n_bootstrap > 1:
-            extra["mean"], extra["ci"] = self._bootstrap(stats, n_bootstrap, seed)
+            extra["mean"], extra["ci"] = self._bootstrap(np.asarray(rows, dtype=np.float64), n_bootstrap, seed)
         return _replace(score, signature=self.signature(num_refs, n_bootstrap, seed), **extra)
 
     def sentence_score(self, hypothesis: str, references: Sequence[str]) -> Score:
@@ -325,30 +346,39 @@ class Metric(ABC):
 
 
 def _replace(score: Score, **changes: Any) -> Score:
-    """`dataclasses.replace` for a `Score`, without its field introspection on every call
-    (a sentence score pays for it once per pair)."""
-    return Score(**{**score.__dict__, **changes})
+    """`dataclasses.replace` for a `Score` (which has no ``__post_init__``), copying its
+    fields instead of calling the frozen ``__init__`` again: a sentence score pays for
+    this once per pair."""
+    new = object.__new__(type(score))
+    new.__dict__.update(score.__dict__, **changes)
+    return new
 
 
 def _check_corpus(hypotheses: Sequence[str], references: Sequence[Sequence[str | None]]) -> None:
     """Shapes and types: the mistakes that would otherwise give a silently wrong score."""
-    if isinstance(hypotheses, str) or not isinstance(hypotheses, Sequence):
+    if not _is_sequence(hypotheses):
         raise SpecError("hypotheses must be a list of strings", found=type(hypotheses).__name__)
     if not hypotheses:
         raise SpecError("no hypotheses to score", expected="at least one segment")
-    if isinstance(references, str) or not isinstance(references, Sequence) or not references:
+    if not _is_sequence(references) or not references:
         raise SpecError("references must be a non-empty list of reference streams",
                         expected="references[k][i] = k-th reference of segment i")
     for i, hyp in enumerate(hypotheses):
         if not isinstance(hyp, str):
             raise SpecError(f"hypothesis {i + 1} is not a string", found=type(hyp).__name__)
     for k, stream in enumerate(references):
-        if isinstance(stream, str) or not isinstance(stream, Sequence):
+        if not _is_sequence(stream):
             raise SpecError(f"reference stream {k + 1} must be a list of strings",
                             found=type(stream).__name__)
         if len(stream) != len(hypotheses):
             raise SpecError(f"reference stream {k + 1} has {len(stream)} segments",
                             expected=f"{len(hypotheses)} (one per hypothesis)")
-    for i in range(len(hypotheses)):
-        if all(stream[i] is None for stream in references):
+    for i, refs in enumerate(zip(*references)):
+        if all(ref is None for ref in refs):
             raise SpecError(f"segment {i + 1} has no reference")
+
+
+def _is_sequence(value: Any) -> bool:
+    """A sequence other than a string; lists and tuples are answered before the
+    `Sequence` ABC, whose check costs more than the rest of a one-pair corpus's."""
+    return type(value) in (list, tuple) or (not isinstance(value, str) and isinstance(value, Sequence))

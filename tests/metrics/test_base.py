@@ -62,6 +62,24 @@ def test_sentence_and_segment_scores():
     assert [s.signature.info["nrefs"] for s in scores] == [2, 2, 1]
 
 
+def test_one_segment_is_its_own_sum_as_floats():
+    metric = ExactMatch()
+    score = metric.sentence_score("a", ["a"])  # the segment's row is [1, 1], ints
+    assert score.statistics == (1.0, 1.0) and all(type(x) is float for x in score.statistics)
+    assert score.score == 100.0 and score.statistics == metric.corpus_score(["a"], [["a"]]).statistics
+    boot = metric.corpus_score(["a"], [["b"]], n_bootstrap=10)
+    assert (boot.score, boot.mean, boot.ci) == (0.0, 0.0, (0.0, 0.0))
+
+
+def test_signatures_are_made_once_per_setting():
+    metric = ExactMatch()
+    first = metric.sentence_score("a", ["a"]).signature
+    assert metric.sentence_score("b", ["a"]).signature is first
+    assert metric.signature(2) is not first and metric.signature(2).info == {"nrefs": 2}
+    boot = metric.signature(1, n_bootstrap=10, seed=3)
+    assert boot.format(short=True) == f"exact|#:1|bs:10|rs:3|v:{__version__}" and first.info == {"nrefs": 1}
+
+
 def test_bootstrap_resamples_statistics_with_a_fixed_seed():
     hyps = [str(i) for i in range(40)]
     refs = [[str(i) if i % 4 else "no" for i in range(40)]]  # 30 of 40 match
@@ -87,6 +105,8 @@ def test_bootstrap_resamples_statistics_with_a_fixed_seed():
     (["a"], "a", "references must be a non-empty list of reference streams"),
     (["a"], [[None]], "segment 1 has no reference"),
     ([3], [["a"]], "hypothesis 1 is not a string"),
+    (range(1), [("a",)], "hypothesis 1 is not a string"),  # a Sequence that is not a list
+    (("a",), [{"a"}], "reference stream 1 must be a list of strings"),
 ])
 def test_bad_corpus_shapes_are_spec_errors(hyps, refs, message):
     with pytest.raises(SpecError) as err:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import math
+import operator
 import re
 import tomllib
 from collections import OrderedDict
@@ -201,6 +202,7 @@ class CodeBLEU(Metric):
         self._counts = Counts(self.keywords)  # segments as C multisets, and the pair statistics
         self._hashes: dict = {}  # `pyset.set_order` memo
         self._segments: OrderedDict[str, Segment] = OrderedDict()  # least recently used first
+        self._analysed = False  # a text was analysed since `_bound_caches` last looked
         self.cache_size = cache_size
 
     # ---- hooks ---------------------------------------------------------------------
@@ -215,6 +217,7 @@ class CodeBLEU(Metric):
         if tokens is None:  # compat: codebleu splits the text on whitespace
             tokens = text.split()
         segment = self._counts.segment(tokens, keys, edges)
+        self._analysed = True
         if self.cache_size:
             self._segments[text] = segment
             if len(self._segments) > self.cache_size:
@@ -228,6 +231,7 @@ class CodeBLEU(Metric):
         every language and mode. Returns ``(tokens, subtree keys, normalised dataflow
         edges)``, tokens None in compat mode (codebleu splits the text on whitespace).
         """
+        self._analysed = True
         text = text.strip()
         if self.stripper:  # compat: as the package does, after its own strip()
             text = self.stripper(text)
@@ -285,6 +289,7 @@ class CodeBLEU(Metric):
 
         Called between segments, when no analysed segment is held anywhere else.
         """
+        self._analysed = False
         if (max(len(self._interner), self._native.interned()) > INTERNED
                 or self._counts.size() > GRAMS):
             self._interner.clear()
@@ -301,7 +306,8 @@ class CodeBLEU(Metric):
         """``[BLEU x10, weighted x10, syntax matched/total, dataflow matched/total]``
         (`reference_statistics` says how)."""
         stats = self._counts.statistics(hyp, refs, self.compat)
-        self._bound_caches()
+        if self._analysed:  # the tables grow only when a text is analysed
+            self._bound_caches()
         return stats
 
     def components(self, stats: Sequence[float]) -> dict[str, float | None]:
@@ -329,12 +335,13 @@ class CodeBLEU(Metric):
         values = list(parts.values())
         if self.compat:
             values[3] = values[3] or 1.0  # the package's `dataflow_match_score or 1`
-            score = sum(w * v for w, v in zip(self.weights, values))
+            score = sum(map(operator.mul, self.weights, values))
         else:
             present = [(w, v) for w, v in zip(self.weights, values) if v is not None]
             mass = sum(w for w, _ in present)
             score = sum(w * v for w, v in present) * sum(self.weights) / mass if mass else 0.0
-        return Score("CodeBLEU", float(score), statistics=tuple(map(float, stats)), parts=parts)
+        # the base hands over Python floats, kept as they are
+        return Score("CodeBLEU", float(score), statistics=tuple(stats), parts=parts)
 
     def _signature_info(self, num_refs: int | str) -> tuple[str, dict[str, Any]]:
         info: dict[str, Any] = {"lang": self.lang, "mode": self.mode, "w": self._weights_text,

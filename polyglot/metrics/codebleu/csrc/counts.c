@@ -39,6 +39,8 @@ typedef struct {
     size_t gram_cap, grams;
     char *keyword_gram;      /* gram id -> a keyword unigram */
     size_t keyword_cap;
+    int32_t *unigram;        /* token id -> the gram id of that token alone */
+    size_t unigram_cap, unigrams;
     int32_t *scratch;        /* id -> a count or a position + 1; all zero between uses */
     size_t scratch_cap;
     uint64_t generation;     /* bumped by clear(): a segment of another generation is refused */
@@ -121,6 +123,32 @@ static int32_t object_id(PyObject *table, PyObject *item) {
     int rc = v ? PyDict_SetItem(table, item, v) : -1;
     Py_XDECREF(v);
     return rc < 0 ? -1 : (int32_t)n;
+}
+
+/* the id of token `t`, its unigram's gram id looked up (keyword or not) once per distinct token */
+static int32_t token_id(Counts *c, PyObject *t) {
+    int32_t id = object_id(c->token_ids, t);
+    if (id < 0 || (size_t)id < c->unigrams) return id;
+    /* a new token: ids are handed out in order, so it is the next one */
+    if (c->unigrams == c->unigram_cap) {
+        size_t cap = c->unigram_cap ? c->unigram_cap * 2 : 1024;
+        int32_t *u = PyMem_Realloc(c->unigram, cap * sizeof *u);
+        if (!u) { PyErr_NoMemory(); goto forget; }
+        c->unigram = u; c->unigram_cap = cap;
+    }
+    int kw = PySet_Contains(c->keywords, t);
+    int32_t gram = kw < 0 ? -1 : gram_id(c, -1, id, kw);
+    if (gram < 0) goto forget;
+    c->unigram[c->unigrams++] = gram;
+    return id;
+forget:  /* keep the token table and the unigram table the same length */
+    {
+        PyObject *type, *value, *tb;
+        PyErr_Fetch(&type, &value, &tb);
+        if (PyDict_DelItem(c->token_ids, t) < 0) PyErr_Clear();
+        PyErr_Restore(type, value, tb);
+    }
+    return -1;
 }
 
 /* `Counter(ids)`: distinct ids in order of first occurrence, with their counts */
@@ -278,7 +306,8 @@ static int counts_init(Counts *c, PyObject *args, PyObject *kw) {
 
 static void counts_dealloc(Counts *c) {
     Py_XDECREF(c->keywords); Py_XDECREF(c->token_ids); Py_XDECREF(c->edge_ids);
-    PyMem_Free(c->gram_keys); PyMem_Free(c->gram_vals); PyMem_Free(c->keyword_gram); PyMem_Free(c->scratch);
+    PyMem_Free(c->gram_keys); PyMem_Free(c->gram_vals); PyMem_Free(c->keyword_gram); PyMem_Free(c->unigram);
+    PyMem_Free(c->scratch);
     Py_TYPE(c)->tp_free((PyObject *)c);
 }
 
@@ -304,19 +333,16 @@ static PyObject *counts_segment(Counts *c, PyObject *args) {
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *t = PyList_GET_ITEM(tokens, i);
         if (!PyUnicode_Check(t)) { PyErr_SetString(PyExc_TypeError, "tokens are str"); goto fail; }
-        if ((prev[i] = object_id(c->token_ids, t)) < 0) goto fail;
+        if ((prev[i] = token_id(c, t)) < 0) goto fail;
     }
     for (int order = 0; order < MAX_ORDER; order++) {
         Py_ssize_t m = n - order;
         if (m < 0) m = 0;
         for (Py_ssize_t i = 0; i < m; i++) {
             int32_t token = prev[i + order];
-            if (order) { /* prev holds token ids; ids[i] the gram of order-1 at i */
-                if ((ids[i] = gram_id(c, ids[i], token, 0)) < 0) goto fail;
-            } else {
-                int kw = PySet_Contains(c->keywords, PyList_GET_ITEM(tokens, i));
-                if (kw < 0 || (ids[i] = gram_id(c, -1, token, kw)) < 0) goto fail;
-            }
+            if (!order) ids[i] = c->unigram[token];
+            /* prev holds token ids; ids[i] the gram of order-1 at i */
+            else if ((ids[i] = gram_id(c, ids[i], token, 0)) < 0) goto fail;
         }
         if (bag_of(c, ids, m, &s->grams[order]) < 0) goto fail;
     }
@@ -429,7 +455,7 @@ static PyObject *counts_size(Counts *c, PyObject *Py_UNUSED(ignored)) {
 static PyObject *counts_clear(Counts *c, PyObject *Py_UNUSED(ignored)) {
     PyDict_Clear(c->token_ids); PyDict_Clear(c->edge_ids);
     if (c->gram_keys) memset(c->gram_keys, 0, c->gram_cap * sizeof *c->gram_keys);
-    c->grams = 0;
+    c->grams = c->unigrams = 0;
     c->generation++;
     Py_RETURN_NONE;
 }
