@@ -1388,11 +1388,14 @@ static int64_t key_for_target(W *w, const States *states, const Token *t) {
     return state_key(w, w->e->compat ? 0 : scope_top(w, 0), t->code);
 }
 
-static void node_children(W *w, TSNode node, NodeVec *out) {  /* as scan saw them */
+typedef struct { const TSNode *v; size_t n; } NodeSpan;
+
+static NodeSpan node_children(W *w, TSNode node) {  /* as scan saw them, where it keeps them */
     int32_t k = pm_get(&w->kids_at, node.id);
-    if (k < 0) return;
-    const TSNode *first = w->kids.v + w->kids_span.v[2 * k];
-    for (int32_t i = 0; i < w->kids_span.v[2 * k + 1]; i++) VEC_PUSH(*out, first[i]);
+    NodeSpan none = {NULL, 0};
+    if (k < 0) return none;
+    NodeSpan kids = {w->kids.v + w->kids_span.v[2 * k], (size_t)w->kids_span.v[2 * k + 1]};
+    return kids;
 }
 
 static size_t bisect_left(const IntVec *a, int64_t x) {
@@ -1466,8 +1469,7 @@ static int leaf(W *w, const void *node_id, const Token *t, States **st, EntryVec
 }
 
 static int sequence(W *w, TSNode node, States **st, EntryVec *out) {
-    NodeVec ch = {0};
-    node_children(w, node, &ch);
+    NodeSpan ch = node_children(w, node);
     int rc = 0, any_first = 0;
     if (w->first.n) for (size_t i = 0; i < ch.n && !any_first; i++) any_first = pm_has(&w->first, ch.v[i].id);
     if (any_first) {
@@ -1479,7 +1481,7 @@ static int sequence(W *w, TSNode node, States **st, EntryVec *out) {
     } else {
         rc = walk_all(w, ch.v, ch.n, st, out);
     }
-    VEC_FREE(ch);
+   
     return rc;
 }
 
@@ -1505,11 +1507,10 @@ static int zip_pairs(W *w, const Flow *f, NodeVec *left, NodeVec *right) {
         const NodeVec *src = side ? &f->values : &f->targets;
         NodeVec *dst = side ? right : left;
         for (size_t i = 0; i < src->n; i++) {
-            NodeVec ch = {0};
-            node_children(w, src->v[i], &ch);
+            NodeSpan ch = node_children(w, src->v[i]);
             for (size_t k = 0; k < ch.n; k++)
                 if (w->e->kind_label[slot_of(w->e, ts_node_symbol(ch.v[k]))] != comma) VEC_PUSH(*dst, ch.v[k]);
-            VEC_FREE(ch);
+           
         }
     }
     if (left->n != right->n || !left->n) {
@@ -1557,15 +1558,14 @@ static int assign_default(W *w, const Flow *f, States **st, EntryVec *out, int r
         for (size_t k = 0; k < all.n; k++) if (w->tokens.v[all.v[k]].kind == 1) VEC_PUSH(inner, all.v[k]);
         intvec_extend(&targets, inner.v, inner.n);
         EntryVec found = {0};
-        NodeVec ch = {0};
-        node_children(w, target, &ch);
+        NodeSpan ch = node_children(w, target);
         rc = walk_all(w, ch.v, ch.n, st, &found);
         for (size_t k = 0; k < found.n; k++) {
             int skip = 0;
             for (size_t j = 0; j < inner.n && !skip; j++) skip = inner.v[j] == found.v[k].idx;
             if (skip) entry_free(&found.v[k]); else VEC_PUSH(*out, found.v[k]);
         }
-        VEC_FREE(found); VEC_FREE(ch); VEC_FREE(inner); VEC_FREE(all);
+        VEC_FREE(found); VEC_FREE(inner); VEC_FREE(all);
     }
     if (rc == 0) {
         copy_states(st);
@@ -1637,10 +1637,9 @@ static int update(W *w, TSNode node, const Flow *f, States **st, EntryVec *out) 
         sort_entries(out->v + base, out->n - base);
         return 0;
     }
-    NodeVec ch = {0};
-    node_children(w, node, &ch);
+    NodeSpan ch = node_children(w, node);
     rc = walk_all(w, ch.v, ch.n, st, out);
-    VEC_FREE(ch);
+   
     if (rc < 0) return -1;
     IntVec sn = {0}, si = {0}, targets = {0}, names = {0};
     sources_of(out, base, &sn, &si);
@@ -1659,8 +1658,7 @@ static int update(W *w, TSNode node, const Flow *f, States **st, EntryVec *out) 
 }
 
 static int branch(W *w, TSNode node, const Flow *f, States **st, EntryVec *out) {
-    NodeVec ch = {0};
-    node_children(w, node, &ch);
+    NodeSpan ch = node_children(w, node);
     VEC(States *) outcomes = {0};
     States *current = states_hold(*st);
     int has_else = 0, rc = 0;
@@ -1687,7 +1685,7 @@ static int branch(W *w, TSNode node, const Flow *f, States **st, EntryVec *out) 
     }
     for (size_t i = 0; i < merged->vals.n; i++) sorted_unique(&merged->vals.v[i]);
     for (size_t o = 0; o < outcomes.n; o++) states_drop(outcomes.v[o]);
-    VEC_FREE(outcomes); VEC_FREE(ch);
+    VEC_FREE(outcomes);
     if (rc < 0) { states_drop(merged); return -1; }
     states_drop(*st); *st = merged;
     return 0;
@@ -1732,8 +1730,7 @@ static int loop(W *w, TSNode node, const Flow *f, States **st, EntryVec *out) {
             if (rc == 0) rc = walk_all(w, f->body.v, f->body.n, st, out);
         }
     } else {
-        NodeVec ch = {0};
-        node_children(w, node, &ch);
+        NodeSpan ch = node_children(w, node);
         rc = walk_all(w, ch.v, ch.n, st, out);
         if (rc == 0 && (f->has_once || f->again.n)) {
             rc = walk_all(w, f->again.v, f->again.n, st, out);
@@ -1745,7 +1742,7 @@ static int loop(W *w, TSNode node, const Flow *f, States **st, EntryVec *out) {
         } else if (rc == 0) {
             rc = walk_all(w, ch.v, ch.n, st, out);
         }
-        VEC_FREE(ch);
+       
     }
     if (rc == 0) merge_loop(w, out, base);
     return rc;
