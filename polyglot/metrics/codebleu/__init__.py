@@ -214,9 +214,8 @@ class CodeBLEU(Metric):
             self._segments.move_to_end(text)
             return segment
         tokens, keys, edges = self._native.analyse(text)
-        if tokens is None:  # compat: codebleu splits the text on whitespace
-            tokens = text.split()
-        segment = self._counts.segment(tokens, keys, edges)
+        # compat: codebleu splits the text on whitespace (`Counts.segment` does, given the text)
+        segment = self._counts.segment(text if tokens is None else tokens, keys, edges)
         self._analysed = True
         if self.cache_size:
             self._segments[text] = segment

@@ -155,6 +155,24 @@ def test_counts_refuse_segments_they_did_not_make() -> None:
         counts.statistics(seg, [], False)
 
 
+@pytest.mark.parametrize("text", [
+    "return a + b", "  return\ta\n+\x0bb \r\n", "a\xa0b\u3000c\x1cd\x85e\u2028f\u200bg",  # \u200b is no space
+    "名前 = 'é' \U0001F600", "", " \n\t ", "x = '\ud800' + y", "return\u2003return",
+])
+def test_counts_split_a_text_as_str_split_does(text: str) -> None:
+    """Given the text, `Counts.segment` splits it in C (compat mode's tokens) exactly as
+    ``text.split()`` would; ids, and so every statistic, are the same."""
+    by_text, by_list = Counts({"return", "名前"}), Counts({"return", "名前"})
+    other = by_list.segment(["return", "a", "+", "a"], [], [])
+    given = by_text.segment(text, [], [])
+    split = by_list.segment(text.split(), [], [])
+    assert given.length == len(text.split())
+    assert by_text.statistics(given, [given], False) == by_list.statistics(split, [split], False)
+    assert (by_text.statistics(given, [by_text.segment(["return", "a", "+", "a"], [], [])], False)
+            == by_list.statistics(split, [other], False))
+    assert by_text.size() == by_list.size()
+
+
 def test_python_stripping_in_c_is_the_tokenize_loop():
     """Whole texts and the same cut short at seven places each (where tokenize raises)."""
     stripper = TokenizeStripper()

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 
+#include "intern.h"
 #include "pystrip.h"
 #include "slashstrip.h"
 
@@ -170,77 +171,6 @@ static void query_free(Query *q) {
 
 static char *dup_n(const char *s, uint32_t n) {
     char *d = malloc(n + 1); if (!d) abort(); memcpy(d, s, n); d[n] = 0; return d;
-}
-
-/* ---- interning: byte strings -> dense ids, in order of first sight ------------------- */
-/* (subtree structures as int32 sequences, token texts as UTF-8) */
-
-typedef struct {
-    uint64_t *hash; int32_t *slot;   /* open addressing: slot = id + 1, 0 empty */
-    size_t cap;
-    VEC(char) arena;                 /* every string, one after another */
-    VEC(size_t) at;                  /* id -> offset in arena; the next id's offset ends it */
-} KeyTable;
-
-static void kt_free(KeyTable *t) {
-    free(t->hash); free(t->slot); VEC_FREE(t->arena); VEC_FREE(t->at); memset(t, 0, sizeof *t);
-}
-
-static uint64_t bytes_hash(const char *v, size_t n) {
-    uint64_t h = 0x9E3779B97F4A7C15ULL ^ n, w;
-    for (; n >= 8; v += 8, n -= 8) { memcpy(&w, v, 8); h ^= w; h *= 0xff51afd7ed558ccdULL; h ^= h >> 32; }
-    if (n) { w = 0; memcpy(&w, v, n); h ^= w; h *= 0xff51afd7ed558ccdULL; h ^= h >> 32; }
-    return h;
-}
-
-static void kt_grow(KeyTable *t) {
-    size_t cap = t->cap ? t->cap * 2 : 64;
-    uint64_t *hash = calloc(cap, sizeof *hash);
-    int32_t *slot = calloc(cap, sizeof *slot);
-    if (!hash || !slot) abort();
-    for (size_t i = 0; i < t->cap; i++) {
-        if (!t->slot[i]) continue;
-        size_t j = t->hash[i] & (cap - 1);
-        while (slot[j]) j = (j + 1) & (cap - 1);
-        hash[j] = t->hash[i]; slot[j] = t->slot[i];
-    }
-    free(t->hash); free(t->slot);
-    t->hash = hash; t->slot = slot; t->cap = cap;
-}
-
-/* the id of the n bytes at v, a new one when unseen; -1 when ids run out */
-static long kt_intern(KeyTable *t, const void *v, size_t n) {
-    if (2 * (t->at.n + 1) > t->cap) kt_grow(t);
-    uint64_t h = bytes_hash(v, n);
-    size_t j = h & (t->cap - 1);
-    while (t->slot[j]) {
-        if (t->hash[j] == h) {
-            size_t id = (size_t)t->slot[j] - 1, a = t->at.v[id];
-            size_t end = id + 1 < t->at.n ? t->at.v[id + 1] : t->arena.n;
-            if (end - a == n && !memcmp(t->arena.v + a, v, n)) return (long)id;
-        }
-        j = (j + 1) & (t->cap - 1);
-    }
-    if (t->at.n >= INT32_MAX - 1) return -1;
-    long id = (long)t->at.n;
-    VEC_PUSH(t->at, t->arena.n);
-    if (t->arena.n + n > t->arena.cap) {
-        size_t cap = t->arena.cap * 2 > t->arena.n + n ? t->arena.cap * 2 : t->arena.n + n + 64;
-        char *grown = realloc(t->arena.v, cap);
-        if (!grown) abort();
-        t->arena.v = grown; t->arena.cap = cap;
-    }
-    memcpy(t->arena.v + t->arena.n, v, n);
-    t->arena.n += n;
-    t->hash[j] = h; t->slot[j] = (int32_t)(id + 1);
-    return id;
-}
-
-/* the string with id ``id`` */
-static const char *kt_string(const KeyTable *t, size_t id, size_t *n) {
-    size_t a = t->at.v[id];
-    *n = (id + 1 < t->at.n ? t->at.v[id + 1] : t->arena.n) - a;
-    return t->arena.v + a;
 }
 
 /* ---- engine ----------------------------------------------------------------------- */
@@ -916,9 +846,7 @@ static void match_at(W *w, TSNode node) {
 /* ---- scan ---------------------------------------------------------------------------- */
 
 static long intern(Engine *e, const IntVec *buf, size_t base) {
-    long key = kt_intern(&e->keys, buf->v + base, (buf->n - base) * sizeof(int32_t));
-    if (key < 0) PyErr_SetString(PyExc_OverflowError, "too many subtree structures");
-    return key;
+    return kt_intern(&e->keys, buf->v + base, (buf->n - base) * sizeof(int32_t));
 }
 
 typedef struct { uint32_t slot; uint16_t field; size_t base, kids; const void *id; } Frame;
@@ -1058,7 +986,7 @@ static int32_t code_id(W *w, uint32_t a, uint32_t b) {
         code = kt_intern(&w->codes, kept, k);
         free(kept);
     }
-    if (code < 0) { PyErr_SetString(PyExc_OverflowError, "too many distinct tokens"); return -1; }
+    if (code < 0) return -1;
     if ((size_t)code == w->hashes.n) {
         uint64_t zero = 0; VEC_PUSH(w->hashes, zero);
         char no = 0; VEC_PUSH(w->hashed, no);
@@ -1148,7 +1076,7 @@ static int make_tokens(W *w) {
         }
         VEC_FREE(c);
     }
-    size_t ncodes = w->codes.at.n;
+    size_t ncodes = w->codes.n;
     for (size_t i = 0; i < ncodes; i++) VEC_PUSH(w->first_pos, -1);
     pm_reserve(&w->by_span, w->tokens.n);
     for (size_t i = 0; i < w->tokens.n; i++) {
@@ -1826,7 +1754,7 @@ static PyObject *dataflow(W *w, TSNode root) {
     pm_free(&linked); pm_free(&at); VEC_FREE(tmp);
     /* normalize: each name becomes var_<n>, n counting names in order of first use */
     IntVec var_of = {0};  /* code -> n + 1, 0 while unnamed */
-    for (size_t i = 0; i < w->codes.at.n; i++) VEC_PUSH(var_of, 0);
+    for (size_t i = 0; i < w->codes.n; i++) VEC_PUSH(var_of, 0);
     int32_t named = 0;
     result = PyList_New(0);
     for (size_t i = 0; result && i < merged.n; i++) {
@@ -2081,7 +2009,7 @@ static PyObject *engine_planned(Engine *e, PyObject *Py_UNUSED(ignored)) {
 }
 
 static PyObject *engine_interned(Engine *e, PyObject *Py_UNUSED(ignored)) {
-    return PyLong_FromSize_t(e->keys.at.n);
+    return PyLong_FromSize_t(e->keys.n);
 }
 
 static PyObject *engine_clear(Engine *e, PyObject *Py_UNUSED(ignored)) {

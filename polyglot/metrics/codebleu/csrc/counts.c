@@ -11,6 +11,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "intern.h"
+#include "pyspace.h"
+
 #define MAX_ORDER 4
 #define STATS (2 * MAX_ORDER + 2)
 #define KEYWORD_WEIGHT 1.0
@@ -31,8 +34,9 @@ static void bag_free(Bag *b) { PyMem_Free(b->id); PyMem_Free(b->count); memset(b
 
 typedef struct {
     PyObject_HEAD
-    PyObject *keywords;      /* set of str: weight 1.0 in the weighted n-gram match */
-    PyObject *token_ids;     /* str -> token id */
+    KeyTable keywords;       /* UTF-8 of the words weighted 1.0 in the weighted n-gram match */
+    KeyTable tokens;         /* UTF-8 of a token -> token id */
+    int ready;
     PyObject *edge_ids;      /* dataflow edge -> id */
     uint64_t *gram_keys;     /* n-gram table: (prefix gram id + 1, token id) -> gram id */
     int32_t *gram_vals;
@@ -125,30 +129,62 @@ static int32_t object_id(PyObject *table, PyObject *item) {
     return rc < 0 ? -1 : (int32_t)n;
 }
 
-/* the id of token `t`, its unigram's gram id looked up (keyword or not) once per distinct token */
-static int32_t token_id(Counts *c, PyObject *t) {
-    int32_t id = object_id(c->token_ids, t);
-    if (id < 0 || (size_t)id < c->unigrams) return id;
-    /* a new token: ids are handed out in order, so it is the next one */
+/* forget every id: tokens, n-grams, edges (a segment made before is refused from now on) */
+static void forget(Counts *c) {
+    kt_free(&c->tokens);
+    PyDict_Clear(c->edge_ids);
+    if (c->gram_keys) memset(c->gram_keys, 0, c->gram_cap * sizeof *c->gram_keys);
+    c->grams = c->unigrams = 0;
+    c->generation++;
+}
+
+/* the id of the token spelled by the n UTF-8 bytes at s; a new token's unigram (keyword or
+ * not) gets its gram id at once, so the segments read it by token id */
+static int32_t token_id(Counts *c, const char *s, size_t n) {
+    long id = kt_lookup(&c->tokens, s, n);
+    if (id >= 0) return (int32_t)id;
     if (c->unigrams == c->unigram_cap) {
         size_t cap = c->unigram_cap ? c->unigram_cap * 2 : 1024;
         int32_t *u = PyMem_Realloc(c->unigram, cap * sizeof *u);
-        if (!u) { PyErr_NoMemory(); goto forget; }
+        if (!u) { PyErr_NoMemory(); return -1; }
         c->unigram = u; c->unigram_cap = cap;
     }
-    int kw = PySet_Contains(c->keywords, t);
-    int32_t gram = kw < 0 ? -1 : gram_id(c, -1, id, kw);
-    if (gram < 0) goto forget;
+    int32_t gram = gram_id(c, -1, (int32_t)c->tokens.n, kt_lookup(&c->keywords, s, n) >= 0);
+    if (gram < 0 || kt_intern(&c->tokens, s, n) < 0) { forget(c); return -1; }  /* keep the tables in step */
     c->unigram[c->unigrams++] = gram;
+    return (int32_t)c->unigrams - 1;
+}
+
+/* a token given as str; one with a lone surrogate (no UTF-8) is spelled as surrogatepass writes it */
+static int32_t str_token_id(Counts *c, PyObject *t) {
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(t, &n);
+    if (s) return token_id(c, s, (size_t)n);
+    PyErr_Clear();
+    PyObject *b = PyUnicode_AsEncodedString(t, "utf-8", "surrogatepass");
+    if (!b) return -1;
+    int32_t id = token_id(c, PyBytes_AS_STRING(b), (size_t)PyBytes_GET_SIZE(b));
+    Py_DECREF(b);
     return id;
-forget:  /* keep the token table and the unigram table the same length */
-    {
-        PyObject *type, *value, *tb;
-        PyErr_Fetch(&type, &value, &tb);
-        if (PyDict_DelItem(c->token_ids, t) < 0) PyErr_Clear();
-        PyErr_Restore(type, value, tb);
+}
+
+/* `text.split()`'s tokens as ids, into a PyMem_Malloc'd *ids; -2 when the text is no UTF-8 */
+static Py_ssize_t split_ids(Counts *c, PyObject *text, int32_t **ids) {
+    Py_ssize_t len;
+    const char *s = PyUnicode_AsUTF8AndSize(text, &len);
+    if (!s) { PyErr_Clear(); return -2; }
+    *ids = PyMem_Malloc((len / 2 + 1) * sizeof(int32_t));  /* a token and a space at least */
+    if (!*ids) { PyErr_NoMemory(); return -1; }
+    Py_ssize_t n = 0;
+    size_t i = 0, size;
+    while (i < (size_t)len) {
+        while (i < (size_t)len && py_isspace_utf8((const unsigned char *)s + i, len - i, &size)) i += size;
+        size_t start = i;
+        while (i < (size_t)len && !py_isspace_utf8((const unsigned char *)s + i, len - i, &size)) i += size;
+        if (i == start) break;
+        if (((*ids)[n++] = token_id(c, s + start, i - start)) < 0) return -1;
     }
-    return -1;
+    return n;
 }
 
 /* `Counter(ids)`: distinct ids in order of first occurrence, with their counts */
@@ -298,14 +334,25 @@ static int counts_init(Counts *c, PyObject *args, PyObject *kw) {
     static char *names[] = {"keywords", NULL};
     PyObject *keywords;
     if (!PyArg_ParseTupleAndKeywords(args, kw, "O:Counts", names, &keywords)) return -1;
-    if (c->token_ids) { PyErr_SetString(PyExc_RuntimeError, "Counts is initialised once"); return -1; }
-    if (!(c->keywords = PyFrozenSet_New(keywords))) return -1;
-    if (!(c->token_ids = PyDict_New()) || !(c->edge_ids = PyDict_New())) return -1;
+    if (c->ready) { PyErr_SetString(PyExc_RuntimeError, "Counts is initialised once"); return -1; }
+    PyObject *words = PyObject_GetIter(keywords);
+    if (!words) return -1;
+    for (PyObject *word; (word = PyIter_Next(words));) {
+        Py_ssize_t n;
+        const char *w = PyUnicode_Check(word) ? PyUnicode_AsUTF8AndSize(word, &n) : NULL;
+        if (!w && !PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "keywords are str");
+        long id = w ? kt_intern(&c->keywords, w, (size_t)n) : -1;
+        Py_DECREF(word);
+        if (id < 0) { Py_DECREF(words); return -1; }
+    }
+    Py_DECREF(words);
+    if (PyErr_Occurred() || !(c->edge_ids = PyDict_New())) return -1;
+    c->ready = 1;
     return 0;
 }
 
 static void counts_dealloc(Counts *c) {
-    Py_XDECREF(c->keywords); Py_XDECREF(c->token_ids); Py_XDECREF(c->edge_ids);
+    kt_free(&c->keywords); kt_free(&c->tokens); Py_XDECREF(c->edge_ids);
     PyMem_Free(c->gram_keys); PyMem_Free(c->gram_vals); PyMem_Free(c->keyword_gram); PyMem_Free(c->unigram);
     PyMem_Free(c->scratch);
     Py_TYPE(c)->tp_free((PyObject *)c);
@@ -314,27 +361,37 @@ static void counts_dealloc(Counts *c) {
 /* segment(tokens, keys, edges): the multisets of one text */
 static PyObject *counts_segment(Counts *c, PyObject *args) {
     PyObject *tokens, *keys, *edges;
-    if (!PyArg_ParseTuple(args, "O!O!O!:segment", &PyList_Type, &tokens, &PyList_Type, &keys, &PyList_Type, &edges))
+    if (!PyArg_ParseTuple(args, "OO!O!:segment", &tokens, &PyList_Type, &keys, &PyList_Type, &edges))
         return NULL;
-    if (!c->token_ids) { PyErr_SetString(PyExc_RuntimeError, "Counts is not initialised"); return NULL; }
+    if (!PyList_Check(tokens) && !PyUnicode_Check(tokens)) {
+        PyErr_SetString(PyExc_TypeError, "tokens are a list of str, or a str to split on whitespace"); return NULL;
+    }
+    if (!c->ready) { PyErr_SetString(PyExc_RuntimeError, "Counts is not initialised"); return NULL; }
     Segment *s = PyObject_New(Segment, &SegmentType);
     if (!s) return NULL;
     memset((char *)s + sizeof(PyObject), 0, sizeof(Segment) - sizeof(PyObject));
     Py_INCREF(c); s->owner = c;
-    s->generation = c->generation;
-    Py_ssize_t n = PyList_GET_SIZE(tokens), ne = PyList_GET_SIZE(edges), nk = PyList_GET_SIZE(keys);
+    int32_t *ids = NULL, *prev = NULL;
+    PyObject *split = NULL;
+    Py_ssize_t n = -2;
+    /* token ids, then each order's gram ids from the order below */
+    if (PyUnicode_Check(tokens) && (n = split_ids(c, tokens, &prev)) == -1) goto fail;
+    if (n == -2) {  /* a list, or a text with a lone surrogate: split by Python */
+        if (PyUnicode_Check(tokens) && !(tokens = split = PyUnicode_Split(tokens, NULL, -1))) goto fail;
+        n = PyList_GET_SIZE(tokens);
+        if (!(prev = PyMem_Malloc((n ? n : 1) * sizeof(int32_t)))) { PyErr_NoMemory(); goto fail; }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *t = PyList_GET_ITEM(tokens, i);
+            if (!PyUnicode_Check(t)) { PyErr_SetString(PyExc_TypeError, "tokens are str"); goto fail; }
+            if ((prev[i] = str_token_id(c, t)) < 0) goto fail;
+        }
+    }
+    s->generation = c->generation;  /* after the tokens: a table reset on the way would show */
+    Py_ssize_t ne = PyList_GET_SIZE(edges), nk = PyList_GET_SIZE(keys);
     s->length = n;
     Py_ssize_t room = n > ne ? n : ne;
     room = room > nk ? room : nk;
-    int32_t *ids = PyMem_Malloc((room ? room : 1) * sizeof(int32_t));
-    int32_t *prev = PyMem_Malloc((n ? n : 1) * sizeof(int32_t));
-    if (!ids || !prev) { PyErr_NoMemory(); goto fail; }
-    /* token ids, then each order's gram ids from the order below */
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *t = PyList_GET_ITEM(tokens, i);
-        if (!PyUnicode_Check(t)) { PyErr_SetString(PyExc_TypeError, "tokens are str"); goto fail; }
-        if ((prev[i] = token_id(c, t)) < 0) goto fail;
-    }
+    if (!(ids = PyMem_Malloc((room ? room : 1) * sizeof(int32_t)))) { PyErr_NoMemory(); goto fail; }
     for (int order = 0; order < MAX_ORDER; order++) {
         Py_ssize_t m = n - order;
         if (m < 0) m = 0;
@@ -360,10 +417,10 @@ static PyObject *counts_segment(Counts *c, PyObject *args) {
     for (Py_ssize_t i = 0; i < ne; i++)
         if ((ids[i] = object_id(c->edge_ids, PyList_GET_ITEM(edges, i))) < 0) goto fail;
     if (bag_of(c, ids, ne, &s->edges) < 0) goto fail;
-    PyMem_Free(ids); PyMem_Free(prev);
+    PyMem_Free(ids); PyMem_Free(prev); Py_XDECREF(split);
     return (PyObject *)s;
 fail:
-    PyMem_Free(ids); PyMem_Free(prev);
+    PyMem_Free(ids); PyMem_Free(prev); Py_XDECREF(split);
     Py_DECREF(s);
     return NULL;
 }
@@ -449,20 +506,18 @@ fail:
 }
 
 static PyObject *counts_size(Counts *c, PyObject *Py_UNUSED(ignored)) {
-    return PyLong_FromSize_t(c->grams + (size_t)PyDict_GET_SIZE(c->edge_ids) + (size_t)PyDict_GET_SIZE(c->token_ids));
+    return PyLong_FromSize_t(c->grams + (size_t)PyDict_GET_SIZE(c->edge_ids) + c->tokens.n);
 }
 
 static PyObject *counts_clear(Counts *c, PyObject *Py_UNUSED(ignored)) {
-    PyDict_Clear(c->token_ids); PyDict_Clear(c->edge_ids);
-    if (c->gram_keys) memset(c->gram_keys, 0, c->gram_cap * sizeof *c->gram_keys);
-    c->grams = c->unigrams = 0;
-    c->generation++;
+    forget(c);
     Py_RETURN_NONE;
 }
 
 static PyMethodDef counts_methods[] = {
     {"segment", (PyCFunction)counts_segment, METH_VARARGS,
-     "segment(tokens: list[str], keys: list[int], edges: list) -> Segment"},
+     "segment(tokens: list[str] | str, keys: list[int], edges: list) -> Segment; a str is split "
+     "on whitespace, as str.split() splits it"},
     {"statistics", (PyCFunction)counts_statistics, METH_VARARGS,
      "statistics(hyp: Segment, refs: list[Segment], compat: bool) -> list[float]: "
      "[BLEU x10, weighted x10, syntax matched/total, dataflow matched/total]"},

@@ -13,6 +13,7 @@
 #include <Python.h>
 #include <string.h>
 
+#include "pyspace.h"
 #include "slashstrip.h"
 
 /* the end of a match at src[i], or 0 if no alternative matches there */
@@ -39,23 +40,9 @@ static size_t match_end(const char *src, size_t len, size_t i, int *comment) {
     return 0;
 }
 
-/* str.isspace() of the UTF-8 character at s (n bytes left); *size set to its length */
-static int is_space(const unsigned char *s, size_t n, size_t *size) {
-    unsigned c = s[0];
-    *size = 1;
-    if (c < 0x80) return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
-    unsigned cp;
-    if ((c & 0xE0) == 0xC0 && n >= 2) { cp = (c & 0x1F) << 6 | (s[1] & 0x3F); *size = 2; }
-    else if ((c & 0xF0) == 0xE0 && n >= 3) { cp = (c & 0x0F) << 12 | (s[1] & 0x3F) << 6 | (s[2] & 0x3F); *size = 3; }
-    else if ((c & 0xF8) == 0xF0 && n >= 4) { *size = 4; return 0; }
-    else return 0;
-    return cp == 0x85 || cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028
-        || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
-}
-
 static int blank(const char *line, size_t n) {
     for (size_t i = 0, size; i < n; i += size)
-        if (!is_space((const unsigned char *)line + i, n - i, &size)) return 0;
+        if (!py_isspace_utf8((const unsigned char *)line + i, n - i, &size)) return 0;
     return 1;
 }
 
