@@ -376,8 +376,9 @@ def report(corpus: dict, ours: dict, theirs: dict, default: dict,
               f"{'met' if speedup >= GOAL_SPEEDUP else 'NOT met'}).", "",
               "Where the time goes: \"tree-sitter only\" is the part of our time spent in "
               "tree-sitter's C code -- parsing each distinct text (compat mode strips comments "
-              "the package's way first, without a parse; the engine matches the dataflow query "
-              "while it scans, so tree-sitter's query cursor does not run) -- so "
+              "the package's way first, without a parse) and, for a language whose dataflow query "
+              "has no scan plan, running tree-sitter's query cursor (a planned query is matched "
+              "by the engine during its own scan) -- so "
               "\"ceiling\" is how "
               f"much faster than the package an implementation that did nothing else could be "
               f"({ceiling:.0f}x). The rest of our time "
