@@ -155,3 +155,10 @@ def test_a_supertype_root_keeps_the_cursor() -> None:
     by_plan, by_cursor = engines("python", "(expression) @e\n(if_statement) @i\n", usable=False)
     assert by_plan.matches(PYTHON.encode()) == by_cursor.matches(PYTHON.encode())
     assert len(by_cursor.matches(PYTHON.encode())) > 10
+
+
+def test_more_captures_on_one_node_than_a_plan_keeps_run_the_cursor() -> None:
+    captures = " ".join(f"@c{i}" for i in range(9))
+    by_plan, by_cursor = engines("python", f"(if_statement) {captures}\n", usable=False)
+    assert by_plan.matches(PYTHON.encode()) == by_cursor.matches(PYTHON.encode())
+    assert len(by_cursor.matches(PYTHON.encode())) == 1

@@ -368,16 +368,16 @@ static int query_compile(Engine *e, Query *q, PyObject *source, const char *stri
 
 /* ---- the scan plan ------------------------------------------------------------------ */
 
+/* 1 with the id of capture @name, 0 if the query has none, -1 with a Python error */
 static int capture_id(const Query *q, PyObject *name, uint16_t *out) {
     Py_ssize_t n;
-    const char *s = PyUnicode_AsUTF8AndSize(name, &n);
-    if (!s) return -1;
+    const char *s = PyUnicode_Check(name) ? PyUnicode_AsUTF8AndSize(name, &n) : NULL;
+    if (!s) { if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "scan plan: capture names are str"); return -1; }
     for (uint32_t i = 0; i < q->ncaps; i++) {
         uint32_t len; const char *c = ts_query_capture_name_for_id(q->q, i, &len);
-        if (len == (uint32_t)n && !memcmp(c, s, len)) { *out = (uint16_t)i; return 0; }
+        if (len == (uint32_t)n && !memcmp(c, s, len)) { *out = (uint16_t)i; return 1; }
     }
-    PyErr_Format(PyExc_ValueError, "scan plan: no capture @%s in the query", s);
-    return -1;
+    return 0;
 }
 
 /* a kind name as tree-sitter's query parser reads it; 0 for one a plan cannot match (ERROR,
@@ -392,17 +392,20 @@ static TSSymbol plan_symbol(Engine *e, PyObject *name, int named, int *supertype
     return sym;
 }
 
+/* 1, or 0 where the plan cannot stand in (more captures on one step than it keeps) */
 static int plan_captures(const Query *q, PyObject *names, Step *step) {
-    if (!PyTuple_Check(names) || PyTuple_GET_SIZE(names) > MAX_STEP_CAPTURES) {
-        PyErr_SetString(PyExc_ValueError, "scan plan: bad captures"); return -1;
-    }
+    if (!PyTuple_Check(names)) { PyErr_SetString(PyExc_TypeError, "scan plan: captures are a tuple"); return -1; }
+    if (PyTuple_GET_SIZE(names) > MAX_STEP_CAPTURES) return 0;
     step->ncaps = (uint8_t)PyTuple_GET_SIZE(names);
-    for (uint8_t i = 0; i < step->ncaps; i++)
-        if (capture_id(q, PyTuple_GET_ITEM(names, i), &step->caps[i]) < 0) return -1;
-    return 0;
+    for (uint8_t i = 0; i < step->ncaps; i++) {
+        int rc = capture_id(q, PyTuple_GET_ITEM(names, i), &step->caps[i]);
+        if (rc <= 0) return rc;
+    }
+    return 1;
 }
 
-/* 1: a plan; 0: none after all (an unknown or supertype kind, a bad field): the cursor runs */
+/* 1: a plan; 0: none after all (an unknown kind, a supertype root, a bad field, more captures
+ * on one step than a plan keeps): the cursor runs */
 static int plan_pattern(Engine *e, Query *q, PyObject *item, Shallow *p, IntVec *roots) {
     PyObject *kinds, *caps, *negated, *kids;
     if (!PyArg_ParseTuple(item, "O!O!O!O!", &PyTuple_Type, &kinds, &PyTuple_Type, &caps,
@@ -414,7 +417,8 @@ static int plan_pattern(Engine *e, Query *q, PyObject *item, Shallow *p, IntVec 
         if (!sym || supertype) return PyErr_Occurred() ? -1 : 0;
         VEC_PUSH(*roots, sym);
     }
-    if (plan_captures(q, caps, &p->root) < 0) return -1;
+    int rc = plan_captures(q, caps, &p->root);
+    if (rc <= 0) return rc;
     p->nnegated = (uint32_t)PyTuple_GET_SIZE(negated);
     p->negated = calloc(p->nnegated + 1, sizeof(TSFieldId));
     p->nkids = (uint32_t)PyTuple_GET_SIZE(kids);
@@ -441,7 +445,7 @@ static int plan_pattern(Engine *e, Query *q, PyObject *item, Shallow *p, IntVec 
                 step->wildcard = 1; step->named = 0;
             }
         }
-        if (plan_captures(q, names, step) < 0) return -1;
+        if ((rc = plan_captures(q, names, step)) <= 0) return rc;
     }
     return 1;
 }
