@@ -1913,6 +1913,7 @@ done:
 static PyObject *engine_matches(Engine *e, PyObject *arg) {
     if (!e->parser) { PyErr_SetString(PyExc_RuntimeError, "Engine is not initialised"); return NULL; }
     if (!PyBytes_Check(arg)) { PyErr_SetString(PyExc_TypeError, "matches() takes UTF-8 bytes"); return NULL; }
+    if (PyBytes_GET_SIZE(arg) > (Py_ssize_t)UINT32_MAX / 2) { PyErr_SetString(PyExc_ValueError, "text too long"); return NULL; }
     char *stripped; uint32_t len;
     TSTree *tree = parse_stripped(e, PyBytes_AS_STRING(arg), (uint32_t)PyBytes_GET_SIZE(arg), &stripped, &len);
     if (!tree) { free(stripped); PyErr_SetString(PyExc_RuntimeError, "tree-sitter could not parse"); return NULL; }

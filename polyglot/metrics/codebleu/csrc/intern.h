@@ -72,7 +72,7 @@ static inline long kt_intern(KeyTable *t, const void *v, size_t n) {
     long found = kt_find(t, v, n, h, &j);
     if (found >= 0) return found;
     if (t->n >= INT32_MAX - 1) { PyErr_SetString(PyExc_OverflowError, "too many distinct strings"); return -1; }
-    if (t->used + n > t->room) {
+    if (!t->arena || t->used + n > t->room) {  /* an arena even for an empty first string */
         size_t room = 2 * t->room > t->used + n ? 2 * t->room : t->used + n + 256;
         char *grown = PyMem_Realloc(t->arena, room);
         if (!grown) { PyErr_NoMemory(); return -1; }
