@@ -12,10 +12,11 @@ scan itself. Most patterns are one node with its direct children, though:
 `scan_plan` turns a query made only of such patterns (or of ``[(a) (b)] @c``, plain nodes
 in an alternation) into plain data, and the engine matches them at each node it visits
 anyway. A query with any other pattern (deeper nesting, other alternations, anchors,
-repetition, a wildcard or supertype root) gets no plan and keeps tree-sitter's cursor. Matches are what the cursor finds: every way the child steps fit
+repetition, escapes in a string, a wildcard or supertype root) gets no plan and keeps
+tree-sitter's cursor. Matches are what the cursor finds: every way the child steps fit
 the children in order, a step with ``?`` possibly left out, and of two matches of one
 pattern at one node the one whose captures include the other's (tree-sitter keeps the
-longest match). The tests hold both ways equal on every language's queries.
+longest match). The tests hold both ways equal on every planned query.
 """
 from __future__ import annotations
 
