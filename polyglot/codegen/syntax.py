@@ -47,7 +47,7 @@ def _final_newline(grammar: str) -> bool:
         folder = grammar_dir(canonical_language(grammar))
     except SpecError:  # no query folder: nothing is known about this grammar
         return False
-    return bool(read_settings(folder).get("final_newline", False))
+    return read_settings(folder)["final_newline"]
 
 
 def grammar_loads(grammar: str) -> bool:

@@ -292,21 +292,26 @@ def _load_grammar(name: str, folder: Path) -> CodeGrammar:
         comments=compile_query(language, read_query_parts(name, "comments.scm"),
                                str(folder / "comments.scm")),
         keywords=read_words(folder / "keywords.txt"),
-        final_newline=bool(read_settings(folder).get("final_newline", False)),
+        final_newline=read_settings(folder)["final_newline"],
     )
 
 
+#: ``<lang>/grammar.toml``'s settings and their values when the file leaves them out
+SETTINGS = {"final_newline": False}
+
+
 def read_settings(folder: Path) -> dict:
-    """``<lang>/grammar.toml``, the few facts about a grammar that are not queries (may be absent)."""
+    """``<lang>/grammar.toml``, the few facts about a grammar that are not queries: every
+    setting of `SETTINGS`, the file's value or the default (the file may be absent)."""
     path = folder / "grammar.toml"
     if not path.is_file():
-        return {}
+        return dict(SETTINGS)
     try:
         settings = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise SpecError(f"not TOML: {err}", file=str(path)) from None
-    unknown = sorted(set(settings) - {"final_newline"})
+    unknown = sorted(set(settings) - set(SETTINGS))
     if unknown or not isinstance(settings.get("final_newline", False), bool):
         raise SpecError("unknown or mistyped setting", file=str(path), found=", ".join(unknown) or None,
                         expected="final_newline = true|false")
-    return settings
+    return {**SETTINGS, **settings}

@@ -104,7 +104,7 @@ class RegexStripper:
 
     def __call__(self, text: str) -> str:
         """``text`` without its comments and without the lines that leaves blank."""
-        return "\n".join(filter(str.strip, self.pattern.sub(self._replace, text).split("\n")))
+        return _drop_blank_lines(self.pattern.sub(self._replace, text))
 
     def fast(self, text: str) -> str:
         """The same; for the package's own expression (`SLASH_COMMENTS`), replayed in C."""
@@ -152,7 +152,7 @@ class TokenizeStripper:
                 previous, last_col, last_line = kind, end_col, end_line
         except (tokenize.TokenError, SyntaxError):
             return text
-        return "\n".join(line for line in "".join(out).split("\n") if line.strip())
+        return _drop_blank_lines("".join(out))
 
     def fast(self, text: str) -> str:
         """The same, replayed in C (``_native.strip_python``)."""
@@ -161,6 +161,11 @@ class TokenizeStripper:
         except UnicodeEncodeError:  # a lone surrogate: not UTF-8, so only the slow way
             return self(text)
         return text if stripped is None else stripped
+
+
+def _drop_blank_lines(text: str) -> str:
+    """The package's last step after stripping: lines whose ``strip()`` is empty go."""
+    return "\n".join(filter(str.strip, text.split("\n")))
 
 
 def iter_nodes(root: Node) -> Iterator[Node]:

@@ -147,12 +147,18 @@ def test_text_that_is_not_utf8_still_scores():
     assert scores("python", "default", "x = '\udc80'\n", ["x = 'a'\n"])[3] == 1.0
 
 
-def test_polyglot_path_overrides_a_language(tmp_path, monkeypatch):
-    folder = tmp_path / "grammars" / "python"
+def user_grammar(tmp_path, monkeypatch, lang: str, files: dict[str, str]) -> None:
+    """``grammars/<lang>/`` holding ``files`` under a ``POLYGLOT_PATH`` root."""
+    folder = tmp_path / "grammars" / lang
     folder.mkdir(parents=True)
-    (folder / "locals.scm").write_text("; x = 1\n(identifier) @local.reference\n")
-    (folder / "keywords.txt").write_text("x\n")
+    for name, text in files.items():
+        (folder / name).write_text(text)
     monkeypatch.setenv("POLYGLOT_PATH", str(tmp_path))
+
+
+def test_polyglot_path_overrides_a_language(tmp_path, monkeypatch):
+    user_grammar(tmp_path, monkeypatch, "python",
+                 {"locals.scm": "; x = 1\n(identifier) @local.reference\n", "keywords.txt": "x\n"})
     metric = CodeBLEU("python")
     assert metric.grammar.keywords == frozenset({"x"})
     assert metric.grammar.comments is None
@@ -162,9 +168,7 @@ def test_polyglot_path_overrides_a_language(tmp_path, monkeypatch):
 def test_inheritance_is_one_level(tmp_path, monkeypatch):
     for lang, text in {"a": "; x\n(identifier) @local.reference\n",
                        "b": "; inherits: a\n", "c": "; inherits: b\n"}.items():
-        (tmp_path / "grammars" / lang).mkdir(parents=True)
-        (tmp_path / "grammars" / lang / "locals.scm").write_text(text)
-    monkeypatch.setenv("POLYGLOT_PATH", str(tmp_path))
+        user_grammar(tmp_path, monkeypatch, lang, {"locals.scm": text})
     from polyglot.metrics.codebleu.queries import read_query
 
     assert read_query("b", "locals.scm").startswith("; x\n(identifier)")
@@ -233,10 +237,7 @@ def test_perl_texts_ending_in_a_comment_do_not_hang():
 
 
 def test_grammar_settings_are_checked(tmp_path, monkeypatch):
-    folder = tmp_path / "grammars" / "lua"
-    folder.mkdir(parents=True)
-    (folder / "locals.scm").write_text("(identifier) @local.reference\n")
-    (folder / "grammar.toml").write_text("final_newline = 1\n")
-    monkeypatch.setenv("POLYGLOT_PATH", str(tmp_path))
+    user_grammar(tmp_path, monkeypatch, "lua",
+                 {"locals.scm": "(identifier) @local.reference\n", "grammar.toml": "final_newline = 1\n"})
     with pytest.raises(SpecError, match="grammar.toml: error: unknown or mistyped setting; expected final_newline"):
         CodeBLEU("lua")

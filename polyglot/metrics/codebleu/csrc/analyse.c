@@ -150,6 +150,14 @@ typedef struct {
     uint32_t *rooted_at, *rooted, nsymbols;  /* symbol s roots patterns rooted[rooted_at[s]..rooted_at[s+1]) */
 } Query;
 
+/* the scan plan's tables; the query then runs through tree-sitter's cursor */
+static void plan_free(Query *q) {
+    if (q->shallow)
+        for (uint32_t p = 0; p < q->npatterns; p++) { free(q->shallow[p].negated); free(q->shallow[p].kids); }
+    free(q->shallow); free(q->rooted_at); free(q->rooted);
+    q->shallow = NULL; q->rooted_at = q->rooted = NULL;
+}
+
 static void query_free(Query *q) {
     if (!q->q) return;
     for (uint32_t i = 0; i < q->npatterns; i++) {
@@ -161,10 +169,9 @@ static void query_free(Query *q) {
             if (p->has_re) regfree(&p->re);
         }
         free(q->patterns[i].preds);
-        if (q->shallow) { free(q->shallow[i].negated); free(q->shallow[i].kids); }
     }
+    plan_free(q);
     free(q->patterns); free(q->cap_kind); free(q->cap_label);
-    free(q->shallow); free(q->rooted_at); free(q->rooted);
     ts_query_delete(q->q);
     memset(q, 0, sizeof *q);
 }
@@ -479,11 +486,7 @@ static int plan_compile(Engine *e, Query *q, PyObject *plan) {
             q->rooted[q->rooted_at[s] + fill[s]++] = (uint32_t)pairs.v[i + 1];
         }
         free(fill);
-    } else {  /* no plan: free what was built */
-        for (uint32_t p = 0; p < q->npatterns; p++) { free(q->shallow[p].negated); free(q->shallow[p].kids); }
-        free(q->shallow); free(q->rooted_at); free(q->rooted);
-        q->shallow = NULL; q->rooted_at = q->rooted = NULL;
-    }
+    } else plan_free(q);  /* no plan: free what was built */
     VEC_FREE(roots); VEC_FREE(pairs);
     return rc < 0 ? -1 : 0;
 }
